@@ -1,0 +1,39 @@
+"""`rag-ingest` / `python -m ingest`: add, update and prune articles in the store."""
+from __future__ import annotations
+
+import json
+
+import click
+
+from rag.cli.common import FriendlyCommand, store_options
+
+
+@click.command(cls=FriendlyCommand, context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("sources", nargs=-1, required=True)
+@store_options
+@click.option("--prune", is_flag=True, help="Remove articles whose source file no longer exists.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def ingest_command(sources, db, chroma_url, prune, as_json):
+    """Ingest SOURCES: .txt/.md/.html files, folders of them, http(s) URLs."""
+    from tqdm import tqdm
+
+    from ingest.load import expand
+    from ingest.pipeline import ingest
+
+    items = expand(list(sources))
+    with tqdm(total=len(items), unit="article", disable=None, leave=False) as bar:
+        report = ingest(items, db=db, prune=prune, chroma_url=chroma_url,
+                        progress=lambda _source: bar.update(1))
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        for source, reason in report.failed:
+            click.echo(f"failed: {source}: {reason}", err=True)
+        for source, holder in report.duplicates:
+            click.echo(f"skipped: {source}: same text as article {holder}", err=True)
+        click.echo(report.summary())
+    return 1 if report.failed else 0
+
+
+def main() -> None:
+    ingest_command(prog_name="rag-ingest")

@@ -1,0 +1,119 @@
+"""Load: turn a source (file path or http(s) URL) into raw text or HTML, or a clear failure.
+
+Each loader raises ``SourceError`` with a reason a user can act on; the pipeline records
+it and goes on with the other sources.
+"""
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from pathlib import Path
+
+SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
+
+
+class SourceError(Exception):
+    """One source cannot be ingested; the message is the reason shown to the user."""
+
+
+@dataclass
+class RawDoc:
+    source: str  # absolute path or URL: the article's identity
+    kind: str  # text | markdown | html
+    content: str
+    name: str  # file stem or URL path tail, a fallback title
+
+
+def is_url(source: str) -> bool:
+    return source.startswith(("http://", "https://"))
+
+
+def expand(sources: list[str]) -> list[str]:
+    """Directories become their supported files (recursively, sorted); others pass through."""
+    out: list[str] = []
+    for src in sources:
+        p = Path(src).expanduser()
+        if not is_url(src) and p.is_dir():
+            out += sorted(str(f.resolve()) for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES)
+        else:
+            out.append(src if is_url(src) else str(p.resolve()))
+    return out
+
+
+def load(source: str, max_mb: float = 20.0, timeout: float = 15.0) -> RawDoc:
+    if is_url(source):
+        return _load_url(source, max_mb, timeout)
+    return _load_file(Path(source), max_mb)
+
+
+def _load_file(path: Path, max_mb: float) -> RawDoc:
+    kind = SUFFIXES.get(path.suffix.lower())
+    if not path.exists():
+        raise SourceError("no such file or directory")
+    if kind is None:
+        raise SourceError(f"unsupported file type '{path.suffix}' (use .txt, .md or .html)")
+    try:
+        size = path.stat().st_size
+        if size > max_mb * 1e6:
+            raise SourceError(f"file is {size / 1e6:.0f} MB, over the {max_mb:g} MB limit (RAG_CHUNKING__MAX_FILE_MB)")
+        data = path.read_bytes()
+    except PermissionError:
+        raise SourceError("permission denied: the file is not readable") from None
+    except OSError as e:
+        raise SourceError(f"cannot read file: {e.strerror or e}") from None
+    return RawDoc(str(path), kind, decode(data), path.stem)
+
+
+_BOMS = [(codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")]
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (or UTF-16/32 with a byte-order mark); anything else is refused, not guessed."""
+    encoding = next((enc for bom, enc in _BOMS if data.startswith(bom)), "utf-8")
+    if encoding == "utf-8" and b"\x00" in data[:8192]:
+        raise SourceError("binary file, not text")
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as e:
+        raise SourceError(f"not valid {encoding.upper()} text (bad byte at offset {e.start}); re-save it as UTF-8") from None
+    if _looks_binary(text):
+        raise SourceError("binary file, not text")
+    return text
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:8192]
+    control = sum(1 for c in sample if ord(c) < 32 and c not in "\n\r\t\f")
+    return bool(sample) and control / len(sample) > 0.05
+
+
+def _load_url(url: str, max_mb: float, timeout: float) -> RawDoc:
+    import httpx
+
+    try:
+        with httpx.stream("GET", url, timeout=timeout, follow_redirects=True,
+                          headers={"User-Agent": "news-rag/0.1"}) as r:
+            if r.status_code >= 400:
+                raise SourceError(f"HTTP {r.status_code} {r.reason_phrase}")
+            body = _read_capped(r, int(max_mb * 1e6))
+            charset = r.charset_encoding or "utf-8"
+    except httpx.TimeoutException:
+        raise SourceError(f"timed out after {timeout:g} s (RAG_FETCH_TIMEOUT)") from None
+    except httpx.HTTPError as e:
+        raise SourceError(f"cannot fetch: {e}") from None
+    text = body.decode(charset, errors="replace")
+    ctype = r.headers.get("content-type", "")
+    kind = "text" if ctype.startswith("text/plain") else "html"
+    name = url.rstrip("/").rsplit("/", 1)[-1] or url
+    return RawDoc(url, kind, text, name)
+
+
+def _read_capped(response, limit: int) -> bytes:
+    chunks, size = [], 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > limit:
+            raise SourceError(f"page is over the {limit / 1e6:g} MB limit")
+        chunks.append(chunk)
+    return b"".join(chunks)

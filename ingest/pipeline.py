@@ -1,0 +1,164 @@
+"""Ingest pipeline: load → clean → chunk → embed → write, with re-ingestion users can trust.
+
+- Identity is the source (absolute path or URL): same source, same article id.
+- Unchanged content (same hash) is skipped before anything is embedded.
+- Changed content: new chunks are written under the new hash, then the article record
+  is committed, then the old chunks are dropped (see ``rag.store`` for why that order).
+- The same text under a second source is reported as a duplicate and not stored twice.
+- Embedding is batched across articles and memory stays bounded (``batch_chunks``).
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from ingest.chunk import Chunk, chunk
+from ingest.clean import CleanDoc, clean
+from ingest.load import SourceError, expand, is_url, load
+from rag.embedders import get_embedder
+from rag.settings import Settings
+from rag.store import ArticleMeta, ArticleStore
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (source, id already holding it)
+    repaired_chunks: int = 0
+
+    def to_dict(self) -> dict:
+        return {"added": self.added, "updated": self.updated, "unchanged": self.unchanged,
+                "removed": self.removed, "failed": [{"source": s, "reason": r} for s, r in self.failed],
+                "duplicates": [{"source": s, "article_id": a} for s, a in self.duplicates]}
+
+    def summary(self) -> str:
+        dup = f", {len(self.duplicates)} duplicate" if self.duplicates else ""
+        return (f"{len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
+                f"{len(self.removed)} removed, {len(self.failed)} failed{dup}")
+
+
+def article_id(source: str) -> str:
+    return hashlib.sha1(source.encode("utf-8")).hexdigest()[:16]
+
+
+def content_hash(doc: CleanDoc) -> str:
+    return hashlib.sha1(f"{doc.title}\x00{doc.published}\x00{doc.text}".encode("utf-8")).hexdigest()
+
+
+@dataclass
+class _Pending:
+    meta: ArticleMeta
+    text: str
+    chunks: list[Chunk]
+    is_new: bool
+
+
+class Ingestor:
+    """One ingestion run over one store; feed it sources, then ``finish``."""
+
+    def __init__(self, settings: Settings, store: ArticleStore | None = None, embedder=None):
+        self.settings = settings
+        self.embedder = embedder or get_embedder(settings.embedding)
+        self.store = store or ArticleStore.open(settings, create=True)
+        self.store.check_model(self.embedder.model_id, self.embedder.dim, claim=True)
+        self.report = IngestReport()
+        self.known = self.store.table()
+        self.pending: list[_Pending] = []
+        self.changed = False
+        if self.store.is_dirty():  # the last run died mid-write: sweep what it left
+            self.report.repaired_chunks = self.store.repair()
+            self.changed = True
+
+    def add(self, source: str) -> None:
+        try:
+            doc = clean(load(source, self.settings.chunking.max_file_mb, self.settings.fetch_timeout))
+        except SourceError as e:
+            self.report.failed.append((source, str(e)))
+            return
+        self._stage(doc)
+        if sum(len(p.chunks) for p in self.pending) >= self.settings.embedding.batch_size * 4:
+            self.flush()
+
+    def _stage(self, doc: CleanDoc) -> None:
+        aid, h = article_id(doc.source), content_hash(doc)
+        old = self.known.get(aid)
+        if old and old.hash == h:
+            self.report.unchanged.append(aid)
+            return
+        holder = self._holder_of(h, aid)
+        if holder:
+            self.report.duplicates.append((doc.source, holder))
+            return
+        chunks = chunk(doc.text, self.settings.chunking.max_chars, self.settings.chunking.language)
+        if not chunks:
+            self.report.failed.append((doc.source, "empty: no sentences to index"))
+            return
+        meta = ArticleMeta(aid, doc.title, doc.source, doc.published, h, len(chunks))
+        self.known[aid] = meta
+        self.pending.append(_Pending(meta, doc.text, chunks, old is None))
+
+    def _holder_of(self, h: str, aid: str) -> str | None:
+        staged = next((p.meta.id for p in self.pending if p.meta.hash == h), None)
+        return staged or next((i for i in self.store.find_hash(h) if i != aid), None)
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        texts = [c.text for p in self.pending for c in p.chunks]
+        vectors = self.embedder.embed_documents(texts)
+        self.store.set_dirty(True)
+        self.changed = True
+        row = 0
+        for p in self.pending:
+            n = len(p.chunks)
+            self._write(p, vectors[row:row + n])
+            row += n
+        self.pending = []
+
+    def _write(self, p: _Pending, vectors) -> None:
+        a = p.meta
+        ids = [f"{a.id}-{a.hash[:12]}-{c.index:05d}" for c in p.chunks]
+        metas = [{"article_id": a.id, "gen": a.hash, "start": c.start, "end": c.end,
+                  "sents": ",".join(f"{s}-{e}" for s, e in c.sentences)} for c in p.chunks]
+        self.store.write_chunks(ids, [c.text for c in p.chunks], vectors.tolist(), metas)
+        self.store.commit_article(a, p.text)
+        self.store.drop_stale_chunks(a.id, a.hash)
+        (self.report.added if p.is_new else self.report.updated).append(a.id)
+
+    def prune(self) -> None:
+        """Remove articles whose source file no longer exists (URLs are kept)."""
+        for a in list(self.known.values()):
+            if not is_url(a.source) and not Path(a.source).exists():
+                self.store.set_dirty(True)
+                self.store.delete_article(a.id)
+                self.report.removed.append(a.id)
+                self.changed = True
+
+    def finish(self) -> IngestReport:
+        self.flush()
+        if self.changed:
+            self.store.set_dirty(False)
+            self.store.bump_revision()
+        return self.report
+
+
+def ingest(sources: list[str] | str, db: str | Path | None = None, prune: bool = False, *,
+           chroma_url: str | None = None, settings: Settings | None = None,
+           progress: Callable[[str], None] | None = None) -> IngestReport:
+    """Ingest files, directories and URLs into the store; see IngestReport for the outcome."""
+    settings = (settings or Settings()).override(db=Path(db) if db else None, chroma_url=chroma_url)
+    run = Ingestor(settings)
+    items = expand([sources] if isinstance(sources, str) else list(sources))
+    for source in items:
+        run.add(source)
+        if progress:
+            progress(source)
+    if prune:
+        run.prune()
+    return run.finish()

@@ -1,0 +1,35 @@
+"""The answerer interface: passages in, a cited Answer out (or a stream of its text)."""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Iterator
+
+from rag.types import Answer, Passage
+
+#: The fixed phrase every refusal starts with; tests and callers may match on it.
+CANNOT_ANSWER = "The articles don't say."
+
+
+def refusal(question: str = "", passages: list[Passage] | None = None, answerer: str = "extractive") -> Answer:
+    return Answer(CANNOT_ANSWER, True, [], question, passages or [], True, [], answerer)
+
+
+class Answerer(ABC):
+    name = "base"
+
+    @abstractmethod
+    def answer(self, question: str, passages: list[Passage]) -> Answer:
+        """Answer ``question`` from ``passages`` only, citing them, or refuse."""
+
+    def stream(self, question: str, passages: list[Passage]) -> Iterator[str | Answer]:
+        """Yield pieces of answer text as produced, then the final Answer (with citations)."""
+        ans = self.answer(question, passages)
+        for piece in _pieces(ans.text):
+            yield piece
+        yield ans
+
+
+def _pieces(text: str) -> Iterator[str]:
+    words = text.split(" ")
+    for i, w in enumerate(words):
+        yield w if i == len(words) - 1 else w + " "

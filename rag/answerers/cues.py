@@ -1,0 +1,68 @@
+"""Question-type cues: what kind of span would answer a who/when/where/how-many question.
+
+A sentence holding a span of the wanted kind gets a bonus over one that merely shares words.
+"""
+from __future__ import annotations
+
+import re
+
+_NUM = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen|several|a few)"
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+_UNIT = r"(?:seconds|minutes?|hours?|days?|weeks?|months?|years?|decades?|centur(?:y|ies))"  # not "a second (room)"
+
+_PATTERNS = {
+    "duration": re.compile(rf"\b{_NUM}[- ]{_UNIT}\b|\b(?:a|an|less than a|more than a) {_UNIT}\b", re.I),
+    "number": re.compile(rf"\b{_NUM}\b|%|\$|percent", re.I),
+    "date": re.compile(rf"\b(?:1[0-9]{{3}}|20[0-9]{{2}})\b|\b{_MONTH}\b|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|tomorrow|ago|later|earlier|century)\b|\b\d{{1,2}}(?::\d\d)? ?[ap]\.m\.", re.I),
+    "place": re.compile(r"\b(?:in|at|from|near|inside|outside) (?:the )?[A-Z][\w’'-]+"),
+    "person": re.compile(r"\b(?!(?:The|A|An|In|At|On|But|And|If|When|While|After|Before|This|That|Those|These|He|She|They|It|We|Mr|Mrs|Ms|Dr)\b)[A-Z][a-z]+(?:\s+(?:al-|de |van |von )?[A-Z][\w’'-]+)+"),
+    "reason": re.compile(r"\b(?:because|since|due to|so that|in order to|to \w+|after|as a result)\b", re.I),
+}
+
+_RULES = [
+    (re.compile(r"\bhow (?:long|much time)\b", re.I), "duration"),
+    (re.compile(r"\bhow (?:many|much|old|far|big|large)\b|\bwhat (?:number|percentage|amount)\b", re.I), "number"),
+    (re.compile(r"\bwhen\b|\bwhat (?:year|date|day|time|month|century)\b", re.I), "date"),
+    (re.compile(r"\bwhere\b|\bwhat (?:city|country|place|location)\b", re.I), "place"),
+    (re.compile(r"\bwho(?:m|se)?\b|\bwhich (?:person|man|woman)\b", re.I), "person"),
+    (re.compile(r"\bwhy\b", re.I), "reason"),
+]
+
+
+#: Words that only say what kind of answer is wanted ("how LONG"), not what it is about.
+TYPE_WORDS = {"duration": {"long", "time"}, "number": {"mani", "much", "old", "far", "big", "larg", "number", "percentag", "amount"},
+              "date": {"year", "date", "day", "time", "month", "centuri"}, "place": {"citi", "countri", "place", "locat"},
+              "person": {"person", "man", "woman"}, "reason": set()}
+
+
+def answer_type(question: str) -> str | None:
+    return next((kind for rule, kind in _RULES if rule.search(question)), None)
+
+
+def has_cue(kind: str | None, text: str, question: str = "") -> bool:
+    return cue_strength(kind, text, question) > 0
+
+
+def cue_strength(kind: str | None, text: str, question: str = "", near: set[str] | None = None) -> float:
+    """1.0 when ``text`` holds a span of ``kind`` (not already in the question) right next to
+    a word of the question ("a four-hour MEETING"), 0.5 when it holds one elsewhere, else 0."""
+    if not kind:
+        return 0.0
+    q = question.lower()
+    spans = [m for m in _PATTERNS[kind].finditer(text) if m.group(0).lower() not in q]
+    if not spans:
+        return 0.0
+    if near and any(_adjacent(text, m, near) for m in spans):
+        return 1.0
+    return 0.5
+
+
+def _adjacent(text: str, m: re.Match, near: set[str]) -> bool:
+    from rag.text import stems
+
+    inside = set(stems(m.group(0)))
+    if inside & near and inside - near:  # "Iranian Ambassador Hassan Kazemi Qomi": apposition
+        return True
+    before = stems(" ".join(text[: m.start()].split()[-2:]))
+    after = stems(" ".join(text[m.end():].split()[:2]))
+    return bool(near & set(before + after))

@@ -1,0 +1,1 @@
+"""Command-line interface: `rag` (main.py) with one module per command group."""

@@ -1,0 +1,38 @@
+"""`rag ask QUESTION`: one question, the answer and its numbered quotes (or --json)."""
+from __future__ import annotations
+
+import json
+import textwrap
+
+import click
+
+from rag.cli.common import llm_options, make_qa, store_options
+from rag.types import Answer
+
+
+def render(ans: Answer) -> str:
+    lines = [ans.text]
+    if ans.citations:
+        lines.append("")
+    for c in ans.citations:
+        date = f", {c.published}" if c.published else ""
+        lines.append(f"[{c.n}] {c.title}{date}")
+        lines.append(textwrap.indent(textwrap.fill(f"“{c.quote}”", 88), "    "))
+    for flag in ans.flagged:
+        lines.append(f"note: {flag}")
+    return "\n".join(lines)
+
+
+@click.command("ask")
+@click.argument("question")
+@store_options
+@llm_options
+@click.option("--json", "as_json", is_flag=True, help="Print {answer, refused, citations} as JSON.")
+def ask(question, db, chroma_url, llm, model, base_url, api_key, as_json):
+    """Answer QUESTION from the ingested articles, with cited quotes."""
+    from rag.api import clean_question
+
+    clean_question(question)  # an empty question fails before any model loads
+    qa = make_qa(db, chroma_url, llm, model, base_url, api_key)
+    ans = qa.ask(question)
+    click.echo(json.dumps(ans.to_dict(), ensure_ascii=False, indent=2) if as_json else render(ans))

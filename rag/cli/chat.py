@@ -1,0 +1,51 @@
+"""`rag chat`: a terminal conversation; follow-up questions see the history. Ctrl-D exits."""
+from __future__ import annotations
+
+import click
+
+from rag.answerers.base import Answerer
+from rag.cli.ask import render
+from rag.cli.common import llm_options, make_qa, store_options
+from rag.errors import BadInputError
+from rag.types import Answer
+
+
+@click.command("chat")
+@store_options
+@llm_options
+def chat(db, chroma_url, llm, model, base_url, api_key):
+    """Talk with the articles; each answer streams in with its sources."""
+    qa = make_qa(db, chroma_url, llm, model, base_url, api_key)
+    click.echo(f"{len(qa.retriever.articles)} articles loaded; answering with {qa.answerer.name}. Ctrl-D to quit.")
+    history: list[dict] = []
+    while True:
+        try:
+            question = input("\n> ")
+        except EOFError:
+            click.echo()
+            return 0
+        if not question.strip():
+            continue
+        try:
+            ans = _stream(qa, question, history)
+        except BadInputError as e:
+            click.echo(f"error: {e}", err=True)
+            continue
+        history += [{"role": "user", "content": question}, {"role": "assistant", "content": ans.text}]
+
+
+def _stream(qa, question: str, history) -> Answer:
+    final = None
+    for item in qa.stream(question, history=history):
+        if isinstance(item, Answer):
+            final = item
+        else:
+            click.echo(item, nl=False)
+    click.echo()
+    sources = render(final).split("\n", 1)
+    if len(sources) > 1:
+        click.echo(sources[1])
+    return final
+
+
+_ = Answerer  # the stream protocol lives there: text pieces, then the Answer

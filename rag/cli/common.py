@@ -1,0 +1,75 @@
+"""What every command shares: one-line errors instead of tracebacks, and common options.
+
+Exceptions become user messages here, at the edge, and nowhere deeper.
+"""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from rag.errors import RagError
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+class FriendlyMixin:
+    """Run the command with click's own error printing off, then print one line per error."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:
+            rv = super().main(args=args, prog_name=prog_name, complete_var=complete_var,
+                              standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as e:
+            click.echo(e.ctx.get_help() if e.ctx else str(e))
+            sys.exit(2)
+        except click.UsageError as e:
+            hint = f" (see '{e.ctx.command_path} --help')" if e.ctx else ""
+            _fail(f"{e.format_message()}{hint}", 2)
+        except click.ClickException as e:
+            _fail(e.format_message(), e.exit_code)
+        except click.Abort:
+            _fail("aborted", 130)
+        except KeyboardInterrupt:
+            _fail("interrupted", 130)
+        except RagError as e:
+            _fail(str(e), e.exit_code)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+class FriendlyGroup(FriendlyMixin, click.Group):
+    pass
+
+
+class FriendlyCommand(FriendlyMixin, click.Command):
+    pass
+
+
+def store_options(f):
+    f = click.option("--chroma-url", default=None, metavar="URL",
+                     help="Use a Chroma server instead of --db (env RAG_CHROMA_URL).")(f)
+    f = click.option("--db", default=None, type=click.Path(file_okay=False),
+                     help="Store directory (env RAG_DB).")(f)
+    return f
+
+
+def llm_options(f):
+    f = click.option("--api-key", default=None, help="API key (env RAG_LLM_API_KEY, then OPENAI_API_KEY).")(f)
+    f = click.option("--base-url", default=None, help="OpenAI-compatible endpoint URL (env RAG_LLM_BASE_URL).")(f)
+    f = click.option("--model", default=None, help="Model name for the --llm backend (e.g. with --llm openai).")(f)
+    f = click.option("--llm", default=None, metavar="SPEC",
+                     help="extractive (default) | openai:MODEL | ollama:MODEL | local:PATH (env RAG_LLM).")(f)
+    return f
+
+
+def make_qa(db=None, chroma_url=None, llm=None, model=None, base_url=None, api_key=None):
+    from rag.api import ArticleQA
+    from rag.settings import Settings
+
+    if llm and model and ":" not in llm:
+        llm = f"{llm}:{model}"
+    settings = Settings().override(llm_base_url=base_url, llm_api_key=api_key)
+    return ArticleQA(db=db, chroma_url=chroma_url, llm=llm, settings=settings)

@@ -1,0 +1,32 @@
+"""The `rag` command: one module per command group (ask, chat, eval, ingest)."""
+from __future__ import annotations
+
+import click
+
+from rag.cli.ask import ask
+from rag.cli.chat import chat
+from rag.cli.common import FriendlyGroup
+
+
+@click.group(cls=FriendlyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+def main():
+    """Conversational Q&A over news articles, every answer cited."""
+
+
+main.add_command(ask)
+main.add_command(chat)
+
+
+def _lazy_commands() -> None:
+    from ingest.cli import ingest_command
+
+    main.add_command(ingest_command, "ingest")
+    try:
+        from rag.cli.eval import eval_command
+
+        main.add_command(eval_command, "eval")
+    except ImportError:
+        pass
+
+
+_lazy_commands()

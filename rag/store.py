@@ -1,0 +1,186 @@
+"""The article store: three Chroma collections behind one small class.
+
+- ``<prefix>_articles``: one record per article (full cleaned text + title, source, date,
+  content hash). Writing this record is the *commit point* of an article.
+- ``<prefix>_chunks``: embedded passages, each tagged with its article and the content
+  hash (``gen``) it was cut from. Readers only see chunks whose ``gen`` equals the
+  committed article hash, so a half-written replacement is never visible.
+- ``<prefix>_meta``: the store revision (bumped on every change, so readers notice new
+  articles cheaply), the embedding model the vectors belong to, and a "dirty" flag that
+  tells the next ingest to sweep orphans left by a crash.
+
+Local (``PersistentClient``) and server (``HttpClient``) mode share all of this.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from rag.errors import ArticleNotFoundError, ChromaUnavailableError, StoreMismatchError, StoreNotFoundError
+from rag.types import Article
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+_SPACE = {"hnsw": {"space": "cosine"}}
+_UNIT = [1.0]  # article/meta records need a vector; they are never searched by it
+
+
+@dataclass(frozen=True)
+class ArticleMeta:
+    id: str
+    title: str
+    source: str
+    published: str | None
+    hash: str
+    chunks: int
+
+
+def open_client(db: Path | str | None, chroma_url: str = "", create: bool = False):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    settings = ChromaSettings(anonymized_telemetry=False)
+    if chroma_url:
+        return _http_client(chromadb, chroma_url, settings)
+    path = Path(db).expanduser()
+    if not create and not (path / "chroma.sqlite3").exists():
+        raise StoreNotFoundError(f"no article store at {path}; ingest articles first: rag-ingest FILE --db {path}")
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=settings)
+
+
+def _http_client(chromadb, url: str, settings):
+    from urllib.parse import urlparse
+
+    u = urlparse(url if "://" in url else f"http://{url}")
+    try:
+        client = chromadb.HttpClient(host=u.hostname or "localhost", port=u.port or 8000,
+                                     ssl=u.scheme == "https", settings=settings)
+        client.heartbeat()
+    except Exception as e:
+        raise ChromaUnavailableError(
+            f"cannot reach the Chroma server at {url} ({type(e).__name__}); start it with "
+            f"'chroma run --path DIR --port {u.port or 8000}' or fix --chroma-url"
+        ) from None
+    return client
+
+
+class ArticleStore:
+    def __init__(self, client, prefix: str = "news", create: bool = False):
+        self.client = client
+        self.prefix = prefix
+        get = self._create if create else self._get
+        self.articles, self.chunks, self.meta = (get(f"{prefix}_{n}") for n in ("articles", "chunks", "meta"))
+
+    @classmethod
+    def open(cls, settings, create: bool = False) -> "ArticleStore":
+        return cls(open_client(settings.db, settings.chroma_url, create), settings.collection, create)
+
+    def _create(self, name: str):
+        return self.client.get_or_create_collection(name, configuration=_SPACE, embedding_function=None)
+
+    def _get(self, name: str):
+        try:
+            return self.client.get_collection(name, embedding_function=None)
+        except Exception:
+            raise StoreNotFoundError(f"the store has no '{name}' collection; ingest articles first (rag-ingest FILE)") from None
+
+    # -- model identity and revision -------------------------------------------------
+    def check_model(self, model_id: str, dim: int, claim: bool = False) -> None:
+        got = self.meta.get(ids=["model"], include=["metadatas"])
+        if got["ids"]:
+            m = got["metadatas"][0]
+            if m["model_id"] != model_id or m["dim"] != dim:
+                raise StoreMismatchError(
+                    f"this store was built with embedding model '{m['model_id']}' ({m['dim']}-d), not "
+                    f"'{model_id}'; set RAG_EMBEDDING__MODEL to that model or ingest into a new --db"
+                )
+        elif claim:
+            self.meta.upsert(ids=["model"], embeddings=[_UNIT], metadatas=[{"model_id": model_id, "dim": dim}])
+
+    def revision(self) -> str:
+        got = self.meta.get(ids=["revision"], include=["documents"])
+        return got["documents"][0] if got["ids"] else ""
+
+    def bump_revision(self) -> None:
+        self.meta.upsert(ids=["revision"], embeddings=[_UNIT], documents=[uuid.uuid4().hex])
+
+    def set_dirty(self, dirty: bool) -> None:
+        if dirty:
+            self.meta.upsert(ids=["dirty"], embeddings=[_UNIT], documents=["1"])
+        else:
+            self.meta.delete(ids=["dirty"])
+
+    def is_dirty(self) -> bool:
+        return bool(self.meta.get(ids=["dirty"])["ids"])
+
+    # -- articles ------------------------------------------------------------------
+    def table(self) -> dict[str, ArticleMeta]:
+        """Every committed article's metadata (no text), by id."""
+        out = {}
+        for ids, metas, _ in self._pages(self.articles, ["metadatas"]):
+            for i, m in zip(ids, metas):
+                out[i] = ArticleMeta(i, m["title"], m["source"], m.get("published") or None, m["hash"], m["chunks"])
+        return out
+
+    def article(self, article_id: str) -> Article:
+        got = self.articles.get(ids=[article_id], include=["documents", "metadatas"])
+        if not got["ids"]:
+            raise ArticleNotFoundError(f"no article with id '{article_id}' (list them with qa.articles())")
+        m = got["metadatas"][0]
+        return Article(article_id, m["title"], m["source"], m.get("published") or None,
+                       got["documents"][0], m["hash"], m["chunks"])
+
+    def find_hash(self, content_hash: str) -> list[str]:
+        return self.articles.get(where={"hash": content_hash}, include=[])["ids"]
+
+    def commit_article(self, a: ArticleMeta, text: str) -> None:
+        meta = {"title": a.title, "source": a.source, "published": a.published or "", "hash": a.hash, "chunks": a.chunks}
+        self.articles.upsert(ids=[a.id], embeddings=[_UNIT], documents=[text], metadatas=[meta])
+
+    def delete_article(self, article_id: str) -> None:
+        self.articles.delete(ids=[article_id])  # uncommit first: readers stop seeing it at once
+        self.chunks.delete(where={"article_id": article_id})
+
+    # -- chunks --------------------------------------------------------------------
+    def write_chunks(self, ids, texts, embeddings, metadatas) -> None:
+        step = self.client.get_max_batch_size()
+        for i in range(0, len(ids), step):
+            self.chunks.upsert(ids=ids[i:i + step], documents=texts[i:i + step],
+                               embeddings=embeddings[i:i + step], metadatas=metadatas[i:i + step])
+
+    def drop_stale_chunks(self, article_id: str, gen: str) -> None:
+        self.chunks.delete(where={"$and": [{"article_id": article_id}, {"gen": {"$ne": gen}}]})
+
+    def query(self, embedding, n: int, article_ids: list[str] | None = None) -> list[tuple[str, float]]:
+        """Nearest chunk ids with cosine similarity (texts come from the reader's cache)."""
+        where = {"article_id": {"$in": list(article_ids)}} if article_ids else None
+        n = max(1, min(n, self.chunks.count()))
+        got = self.chunks.query(query_embeddings=[embedding], n_results=n, where=where, include=["distances"])
+        return [(i, 1.0 - d) for i, d in zip(got["ids"][0], got["distances"][0])]
+
+    def iter_chunks(self) -> Iterator[tuple[str, str, dict]]:
+        for ids, metas, docs in self._pages(self.chunks, ["metadatas", "documents"]):
+            yield from zip(ids, docs, metas)
+
+    def repair(self) -> int:
+        """Delete chunks no committed article owns (left by a crash). Returns how many."""
+        committed = {a.id: a.hash for a in self.table().values()}
+        orphans = [i for ids, metas, _ in self._pages(self.chunks, ["metadatas"])
+                   for i, m in zip(ids, metas) if committed.get(m["article_id"]) != m["gen"]]
+        for i in range(0, len(orphans), 5000):
+            self.chunks.delete(ids=orphans[i:i + 5000])
+        return len(orphans)
+
+    @staticmethod
+    def _pages(collection, include, size: int = 5000):
+        offset = 0
+        while True:
+            got = collection.get(include=include, limit=size, offset=offset)
+            if not got["ids"]:
+                return
+            yield got["ids"], got.get("metadatas") or [None] * len(got["ids"]), got.get("documents") or [None] * len(got["ids"])
+            offset += len(got["ids"])

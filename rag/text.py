@@ -1,0 +1,87 @@
+"""Text primitives shared by ingestion and answering: sentences with offsets, stemmed terms.
+
+Both sides must cut sentences the same way, so the one splitter lives here.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
+
+# Short English stop list: function words carry no topic, so they neither retrieve nor
+# count as overlap between a question and a sentence.
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each few
+    for from further had has have having he her here hers herself him himself his how i if
+    in into is it its itself just me more most my myself no nor not now of off on once only
+    or other our ours ourselves out over own same she should so some such than that the
+    their theirs them themselves then there these they this those through to too under
+    until up very was we were what when where which while who whom why will with would you
+    your yours yourself yourselves s t don said says say mr mrs ms""".split()
+)
+
+
+def sentence_spans(text: str, language: str = "en") -> list[tuple[int, int]]:
+    """Sentence (start, end) offsets into ``text``, whitespace trimmed, paragraphs respected."""
+    import sentencex
+
+    spans = []
+    for b in sentencex.get_sentence_boundaries(language, text):
+        if b.get("is_paragraph_break"):
+            continue
+        start, end = b["start_index"], b["end_index"]
+        for s, e in _split_lines(text, start, end):
+            s, e = _trim(text, s, e)
+            if e > s:
+                spans.append((s, e))
+    return spans
+
+
+def _split_lines(text: str, start: int, end: int):
+    """Single newlines inside a 'sentence' are headline/list breaks: cut there too."""
+    pos = start
+    for m in re.finditer(r"\n", text[start:end]):
+        cut = start + m.start()
+        yield pos, cut
+        pos = cut + 1
+    yield pos, end
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def words(text: str) -> list[str]:
+    return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def stems(text: str) -> list[str]:
+    """Lower-cased, stemmed content words (stopwords dropped), in order."""
+    ws = [w.split("'")[0] for w in words(text)]
+    return _stemmer().stemWords([w for w in ws if w and w not in STOPWORDS])
+
+
+def stem(word: str) -> str:
+    w = word.lower().replace("’", "'").split("'")[0]
+    return _stemmer().stemWord(w) if w and w not in STOPWORDS else ""
+
+
+def truncate(text: str, limit: int) -> str:
+    """Cut at a word boundary with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"

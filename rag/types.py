@@ -1,0 +1,64 @@
+"""The plain records the API hands out: articles, passages, citations, answers."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    title: str
+    source: str
+    published: str | None
+    text: str
+    hash: str = ""
+    chunks: int = 0
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved span of one article; ``text == article.text[start:end]``."""
+
+    article_id: str
+    text: str
+    start: int
+    end: int
+    score: float
+    title: str = ""
+    sentences: tuple[tuple[int, int], ...] = ()  # absolute offsets of its sentences
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One numbered source; ``quote == article.text[start:end]`` always."""
+
+    n: int
+    article_id: str
+    title: str
+    quote: str
+    start: int
+    end: int
+    score: float
+    published: str | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Answer:
+    text: str
+    refused: bool
+    citations: list[Citation] = field(default_factory=list)
+    question: str = ""  # the standalone question actually searched for
+    passages: list[Passage] = field(default_factory=list)
+    grounded: bool = True  # False when an LLM answer kept no valid citation
+    flagged: list[str] = field(default_factory=list)  # problems found while checking citations
+    answerer: str = "extractive"
+
+    def to_dict(self) -> dict:
+        return {
+            "answer": self.text,
+            "refused": self.refused,
+            "citations": [c.to_dict() for c in self.citations],
+        }

@@ -1,0 +1,71 @@
+"""The sample article with the real embedding model and the default offline answerer."""
+from __future__ import annotations
+
+import pytest
+
+from rag import CANNOT_ANSWER
+
+pytestmark = pytest.mark.slow
+
+
+def _check_citations(qa, ans):
+    for c in ans.citations:
+        assert qa.article(c.article_id).text[c.start:c.end] == c.quote
+        for marker in ("Copyright", "Comment Policy", "Click to"):
+            assert marker not in c.quote
+    assert [c.n for c in ans.citations] == list(range(1, len(ans.citations) + 1))
+    for c in ans.citations:
+        assert f"[{c.n}]" in ans.text
+
+
+def _cited(ans, phrase):
+    return next(c for c in ans.citations if phrase in c.quote)
+
+
+def test_what_did_iran_offer_names_both_offers(sample_qa):
+    ans = sample_qa.ask("What did Iran offer?")
+    assert not ans.refused
+    assert "train and equip the Iraqi army and police" in ans.text
+    assert "rebuilding Iraq’s infrastructure" in ans.text
+    _cited(ans, "train and equip")
+    _cited(ans, "rebuilding Iraq’s infrastructure")
+    _check_citations(sample_qa, ans)
+    assert len(ans.text) <= 360
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Who is the U.S. ambassador?", "Ryan Crocker"),
+    ("Where did the talks take place?", "Green Zone offices of Iraqi Prime Minister Nouri al-Maliki"),
+    ("How long did the meeting last?", "four-hour"),
+    ("Who is the Iranian ambassador?", "Hassan Kazemi Qomi"),
+])
+def test_factoid_questions(sample_qa, question, expected):
+    ans = sample_qa.ask(question)
+    assert not ans.refused
+    assert expected in ans.text
+    assert expected in ans.citations[0].quote  # the best citation is the answering sentence
+    _check_citations(sample_qa, ans)
+
+
+@pytest.mark.parametrize("question", [
+    "What is the capital of France?", "Who won the football match?", "What is the weather in Paris?",
+    "Click to Read More and View Comments",
+])
+def test_off_topic_questions_are_refused(sample_qa, question):
+    ans = sample_qa.ask(question)
+    assert ans.refused and ans.text == CANNOT_ANSWER and ans.citations == []
+
+
+def test_retrieve_finds_the_offer_passage_first_three(sample_qa):
+    passages = sample_qa.retrieve("What did Iran offer?", k=3)
+    assert any("offered to train and equip" in p.text for p in passages)
+    text = sample_qa.article(passages[0].article_id).text
+    for p in passages:
+        assert text[p.start:p.end] == p.text
+    assert [p.score for p in passages] == sorted((p.score for p in passages), reverse=True)
+
+
+def test_articles_listing(sample_qa):
+    [a] = sample_qa.articles()
+    assert a.published == "2007-05-29" and a.source.endswith("us-iran-talks-baghdad-2007.txt")
+    assert "Click to Hide" not in a.text

@@ -1,0 +1,72 @@
+"""The CLIs through click's runner: exit codes, one-line errors, --json shapes."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from ingest.cli import ingest_command
+from rag.cli.main import main as rag
+from tests.conftest import SAMPLE
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def _one_line_error(result, *needles):
+    assert result.exit_code != 0
+    err = result.stderr.strip()
+    assert len(err.splitlines()) == 1 and err.startswith("error: ") and "Traceback" not in result.output
+    for n in needles:
+        assert n in err
+    return err
+
+
+def test_ask_json_shape_and_quotes_match(runner, sample_db):
+    r = runner.invoke(rag, ["ask", "Who is the U.S. ambassador?", "--db", str(sample_db), "--json"])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert set(data) == {"answer", "refused", "citations"}
+    assert "Ryan Crocker" in data["answer"] and data["refused"] is False
+    c = data["citations"][0]
+    assert {"n", "article_id", "title", "quote", "start", "end", "score"} <= set(c)
+    text = SAMPLE.read_text(encoding="utf-8")
+    assert c["quote"] in text
+
+
+def test_ask_human_output_lists_numbered_quotes(runner, sample_db):
+    r = runner.invoke(rag, ["ask", "Where did the talks take place?", "--db", str(sample_db)])
+    assert r.exit_code == 0
+    assert "Green Zone" in r.stdout and "[1] US Iran Talks Baghdad 2007, 2007-05-29" in r.stdout
+
+
+def test_ask_refusal_json(runner, sample_db):
+    r = runner.invoke(rag, ["ask", "What is the capital of France?", "--db", str(sample_db), "--json"])
+    assert r.exit_code == 0
+    assert json.loads(r.stdout) == {"answer": "The articles don't say.", "refused": True, "citations": []}
+
+
+def test_bad_input_one_clear_line(runner, tmp_path):
+    _one_line_error(runner.invoke(rag, ["ask", "   "]), "question is empty")
+    _one_line_error(runner.invoke(rag, ["ask", "Who?", "--db", str(tmp_path / "nowhere")]), "no article store", "rag-ingest")
+    err = _one_line_error(runner.invoke(rag, ["ask", "Who?", "--frobnicate"]), "--frobnicate")
+    assert "--help" in err
+    _one_line_error(runner.invoke(ingest_command, ["--bogus", "x"]), "--bogus")
+
+
+def test_ingest_cli_reports_and_exit_status(runner, tmp_path, fake_settings, monkeypatch, articles_dir):
+    monkeypatch.setenv("RAG_EMBEDDING__BACKEND", "fake")
+    db = tmp_path / "clidb"
+    (articles_dir / "broken.txt").write_bytes(b"\xff\xfe\xfa not text \x00\x00")
+    r = runner.invoke(ingest_command, [str(articles_dir), "--db", str(db)])
+    assert r.exit_code == 1
+    assert "2 added, 0 updated, 0 unchanged, 0 removed" in r.stdout
+    assert "broken.txt" in r.stderr
+    r = runner.invoke(ingest_command, [str(articles_dir / "markets.md"), str(articles_dir / SAMPLE.name), "--db", str(db), "--json"])
+    assert r.exit_code == 0
+    data = json.loads(r.stdout)
+    assert {"added", "updated", "unchanged", "removed", "failed"} <= set(data)
+    assert len(data["unchanged"]) == 2 and data["failed"] == []

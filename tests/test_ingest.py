@@ -1,0 +1,115 @@
+"""Re-ingestion users can trust: real Chroma in a temp dir, fake embedder for speed."""
+from __future__ import annotations
+
+import pytest
+
+from ingest import ingest
+from ingest.pipeline import Ingestor, article_id
+from rag.store import ArticleStore
+from tests import fakes
+
+
+def _state(settings):
+    store = ArticleStore.open(settings)
+    table = store.table()
+    chunks = list(store.iter_chunks())
+    return table, chunks
+
+
+def _assert_consistent(settings):
+    """Every chunk belongs to a committed article at its current hash; counts agree."""
+    table, chunks = _state(settings)
+    for _, _, meta in chunks:
+        assert meta["article_id"] in table
+        assert table[meta["article_id"]].hash == meta["gen"]
+    for a in table.values():
+        assert sum(1 for *_, m in chunks if m["article_id"] == a.id) == a.chunks
+    return table, chunks
+
+
+def test_reingest_same_input_changes_and_embeds_nothing(fake_settings, articles_dir):
+    first = ingest([str(articles_dir)], settings=fake_settings)
+    assert len(first.added) == 2 and not first.failed
+    before = _assert_consistent(fake_settings)
+    fakes.INSTANCES.clear()
+    again = ingest([str(articles_dir)], settings=fake_settings)
+    assert again.added == [] and again.updated == [] and sorted(again.unchanged) == sorted(first.added)
+    assert fakes.INSTANCES[-1].texts_embedded == 0
+    assert _assert_consistent(fake_settings) == before
+
+
+def test_changed_article_replaces_all_old_chunks(fake_settings, articles_dir):
+    f = articles_dir / "markets.md"
+    ingest([str(f)], settings=fake_settings)
+    f.write_text("# Oil prices fall\n\nOil prices fell sharply on Tuesday. Analysts blamed weak demand in Asia.\n")
+    report = ingest([str(f)], settings=fake_settings)
+    assert report.updated == [article_id(str(f.resolve()))]
+    table, chunks = _assert_consistent(fake_settings)
+    texts = " ".join(d for _, d, _ in chunks)
+    assert "fell sharply" in texts and "rose 3 percent" not in texts
+    assert table[report.updated[0]].title == "Oil prices fall"
+
+
+def test_same_text_under_second_source_not_stored_twice(fake_settings, articles_dir, tmp_path):
+    copy = tmp_path / "copy-of-markets.md"
+    copy.write_bytes((articles_dir / "markets.md").read_bytes())
+    report = ingest([str(articles_dir / "markets.md"), str(copy)], settings=fake_settings)
+    assert len(report.added) == 1
+    assert report.duplicates == [(str(copy.resolve()), report.added[0])]
+    assert len(_state(fake_settings)[0]) == 1
+
+
+def test_prune_removes_articles_whose_file_is_gone(fake_settings, articles_dir):
+    ingest([str(articles_dir)], settings=fake_settings)
+    gone = articles_dir / "markets.md"
+    gone.unlink()
+    report = ingest([str(articles_dir)], prune=True, settings=fake_settings)
+    assert report.removed == [article_id(str(gone.resolve()))]
+    table, chunks = _assert_consistent(fake_settings)
+    assert len(table) == 1 and all("OPEC" not in d for _, d, _ in chunks)
+
+
+def test_one_bad_input_is_reported_and_the_others_land(fake_settings, articles_dir):
+    (articles_dir / "empty.txt").write_text("")
+    (articles_dir / "binary.txt").write_bytes(b"\x00\x01\x02\x03" * 100)
+    (articles_dir / "latin1.txt").write_bytes("Caf\xe9 story. It is long enough.".encode("latin-1"))
+    report = ingest([str(articles_dir)], settings=fake_settings)
+    reasons = {s.rsplit("/", 1)[-1]: r for s, r in report.failed}
+    assert set(reasons) == {"empty.txt", "binary.txt", "latin1.txt"}
+    assert "empty" in reasons["empty.txt"] and "binary" in reasons["binary.txt"]
+    assert "UTF-8" in reasons["latin1.txt"]
+    assert len(report.added) == 2
+
+
+def test_crash_between_chunks_and_commit_is_repaired(fake_settings, articles_dir, monkeypatch):
+    f = articles_dir / "markets.md"
+    ingest([str(f)], settings=fake_settings)
+    f.write_text("# Oil prices fall\n\nOil prices fell sharply on Tuesday. Analysts blamed weak demand.\n")
+
+    def crash(self, *a, **k):
+        raise RuntimeError("killed")
+
+    monkeypatch.setattr(ArticleStore, "commit_article", crash)
+    with pytest.raises(RuntimeError):
+        ingest([str(f)], settings=fake_settings)
+    monkeypatch.undo()
+    # Readers still see the old, committed version only.
+    table, chunks = _state(fake_settings)
+    visible = [d for _, d, m in chunks if table[m["article_id"]].hash == m["gen"]]
+    assert any("rose 3 percent" in d for d in visible) and not any("fell sharply" in d for d in visible)
+    run = Ingestor(fake_settings)  # the next run sweeps the orphans first
+    assert run.report.repaired_chunks > 0
+    run.add(str(f.resolve()))
+    report = run.finish()
+    assert report.updated
+    _assert_consistent(fake_settings)
+
+
+def test_store_refuses_a_different_embedding_model(fake_settings, articles_dir):
+    from rag.errors import StoreMismatchError
+    from rag.settings import EmbeddingSettings
+
+    ingest([str(articles_dir / "markets.md")], settings=fake_settings)
+    other = fake_settings.model_copy(update={"embedding": EmbeddingSettings(backend="sentence-transformers")})
+    with pytest.raises(StoreMismatchError, match="fake-hash-64"):
+        ingest([str(articles_dir / "markets.md")], settings=other)
