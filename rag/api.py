@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Iterator
 
 from rag.answerers import get_answerer, refusal
-from rag.conversation import standalone
 from rag.embedders import get_embedder
 from rag.errors import BadInputError
 from rag.retrieval import HybridRetriever
@@ -32,12 +31,13 @@ class ArticleQA:
     def __init__(self, db: str | Path | None = None, *, chroma_url: str | None = None,
                  llm: str | None = None, settings: Settings | None = None, store: ArticleStore | None = None):
         self.settings = (settings or Settings()).override(
-            db=Path(db) if db else None, chroma_url=chroma_url, llm=llm)
+            db=Path(db) if db else None, chroma_url=chroma_url, llm=llm if isinstance(llm, str) else None)
         self.store = store or ArticleStore.open(self.settings)
         self.embedder = get_embedder(self.settings.embedding)
         self.store.check_model(self.embedder.model_id, self.embedder.dim)
         self.retriever = HybridRetriever(self.store, self.embedder, self.settings.retrieval)
-        self.answerer = get_answerer(self.settings.llm, self.retriever, self.settings)
+        self.answerer = get_answerer(llm if llm is not None and not isinstance(llm, str) else self.settings.llm,
+                                     self.retriever, self.settings)
 
     # -- questions -------------------------------------------------------------------
     def retrieve(self, question: str, k: int | None = None, article_ids=None) -> list[Passage]:
@@ -45,33 +45,20 @@ class ArticleQA:
         return self.retriever.search(clean_question(question), k or self.settings.retrieval.k, article_ids)
 
     def ask(self, question: str, history: list[dict] | None = None, article_ids=None) -> Answer:
-        q, passages = self._context(question, history, article_ids)
-        if not passages:
-            return refusal(q, [], self.answerer.name)
-        ans = self.answerer.answer(self._answer_question(question, q), passages)
-        ans.question = q
-        return ans
+        """Answer from the articles (``article_ids`` limits which), following the conversation."""
+        *_, final = self.stream(question, history, article_ids)
+        return final
 
     def stream(self, question: str, history: list[dict] | None = None, article_ids=None) -> Iterator[str | Answer]:
         """Yield answer text pieces as they are produced; the last item is the Answer."""
-        q, passages = self._context(question, history, article_ids)
+        turn = self.answerer.condense(clean_question(question), history)
+        passages = self.retriever.search(turn.query, self.settings.answer.passages, article_ids)
         if not passages:
-            ans = refusal(q, [], self.answerer.name)
+            ans = refusal(turn.question, [], self.answerer.name)
             yield ans.text
             yield ans
             return
-        for item in self.answerer.stream(self._answer_question(question, q), passages):
-            if isinstance(item, Answer):
-                item.question = q
-            yield item
-
-    def _context(self, question, history, article_ids) -> tuple[str, list[Passage]]:
-        q = standalone(clean_question(question), history)
-        return q, self.retriever.search(q, self.settings.answer.passages, article_ids)
-
-    @staticmethod
-    def _answer_question(question: str, resolved: str) -> str:
-        return resolved
+        yield from self.answerer.stream(turn.question, passages, history, turn.said)
 
     # -- articles ------------------------------------------------------------------
     def articles(self) -> list[Article]:

@@ -1,20 +1,33 @@
-"""Follow-up questions without an LLM: resolve "his", "they", "and the Americans?" against
-the conversation so retrieval searches for what the reader means.
+"""Follow-up questions: resolve "his", "they", "and the Americans?" against the conversation.
 
-The standalone query is the follow-up plus the previous question and the names the last
-answer mentioned; it is used for retrieval, while sentence scoring still weighs the words
-of the follow-up itself (see ExtractiveAnswerer).
+Without an LLM (the default), a follow-up becomes
+- a *retrieval query*: the follow-up plus the previous question and the names the last
+  answer gave, so the search lands where the conversation is;
+- an *answering question*: the follow-up itself, so sentence scoring weighs what is asked
+  now, not what was asked before.
+The last answer is passed on as ``said``: the answerer prefers sentences it did not quote and
+that mention the people it named (whom "he"/"his" most likely refers to).
+LLM answerers condense with the model instead (see ``rag.answerers.llm``).
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+
+from rag.answerers.cues import PERSON
 
 _FOLLOW_UP = re.compile(
     r"\b(?:he|him|his|she|her|hers|they|them|their|it|its|this|that|these|those|there|then|"
     r"the same|again|also|too|else|other|before|after|former|previous)\b|^(?:and|but|what about|how about)\b",
     re.I,
 )
-_NAME = re.compile(r"\b[A-Z][\w’'.-]+(?:\s+(?:al-)?[A-Z][\w’'-]+)*")
+
+
+@dataclass(frozen=True)
+class Turn:
+    query: str  # what retrieval searches for
+    question: str  # what the answerer answers
+    said: str = ""  # the previous answer, whose quotes are not worth repeating
 
 
 def text_of(content) -> str:
@@ -33,18 +46,19 @@ def turns(history, role: str) -> list[str]:
 
 
 def is_follow_up(question: str, history) -> bool:
-    return bool(history) and (bool(_FOLLOW_UP.search(question)) or len(question.split()) <= 4)
+    return bool(turns(history, "user")) and (bool(_FOLLOW_UP.search(question)) or len(question.split()) <= 4)
 
 
-def standalone(question: str, history) -> str:
-    """The question with the conversation's context appended when it is a follow-up."""
+def resolve(question: str, history) -> Turn:
     if not is_follow_up(question, history):
-        return question
-    prev_q = (turns(history, "user") or [""])[-1]
-    prev_a = re.sub(r"\[\d+\]", "", (turns(history, "assistant") or [""])[-1])
-    names = [n for n in _NAME.findall(prev_a) if n.lower() not in question.lower()][:6]
-    return " ".join(x for x in [question, prev_q, " ".join(names)] if x).strip()
+        return Turn(question, question)
+    prev_q = turns(history, "user")[-1]
+    said = re.sub(r"\s*\[\d+\]", "", (turns(history, "assistant") or [""])[-1])
+    names = list(dict.fromkeys(n for n in PERSON.findall(said) if n.lower() not in question.lower()))
+    query = " ".join(x for x in [question, prev_q, " ".join(names[:4])] if x)
+    return Turn(query, question, said)
 
 
-def previous_answer(history) -> str:
-    return (turns(history, "assistant") or [""])[-1]
+def named_in(said: str) -> list[str]:
+    """People and places the previous answer named."""
+    return list(dict.fromkeys(PERSON.findall(said)))

@@ -25,8 +25,13 @@ def parse_spec(spec: str) -> tuple[str, str]:
     return prefix.strip().lower(), arg.strip()
 
 
-def get_answerer(spec: str, retriever, settings) -> Answerer:
+def get_answerer(spec, retriever, settings) -> Answerer:
+    """``spec`` is a SPEC string or a LangChain chat model instance."""
     _load_builtin()
+    if not isinstance(spec, str) and hasattr(spec, "stream"):
+        from rag.answerers.llm import LLMAnswerer
+
+        return LLMAnswerer(spec, getattr(spec, "_llm_type", "llm"))
     prefix, arg = parse_spec(spec)
     factory = _REGISTRY.get(prefix)
     if factory is None:

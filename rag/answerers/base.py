@@ -18,12 +18,19 @@ class Answerer(ABC):
     name = "base"
 
     @abstractmethod
-    def answer(self, question: str, passages: list[Passage]) -> Answer:
-        """Answer ``question`` from ``passages`` only, citing them, or refuse."""
+    def answer(self, question: str, passages: list[Passage], history=None, said: str = "") -> Answer:
+        """Answer ``question`` from ``passages`` only, citing them, or refuse. ``history`` is
+        the conversation so far; ``said`` the previous answer (not worth repeating)."""
 
-    def stream(self, question: str, passages: list[Passage]) -> Iterator[str | Answer]:
+    def condense(self, question: str, history):
+        """Turn a follow-up into a standalone Turn; the offline resolver by default."""
+        from rag.conversation import resolve
+
+        return resolve(question, history)
+
+    def stream(self, question: str, passages: list[Passage], history=None, said: str = "") -> Iterator[str | Answer]:
         """Yield pieces of answer text as produced, then the final Answer (with citations)."""
-        ans = self.answer(question, passages)
+        ans = self.answer(question, passages, history, said)
         for piece in _pieces(ans.text):
             yield piece
         yield ans

@@ -10,12 +10,16 @@ _NUM = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|tw
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 _UNIT = r"(?:seconds|minutes?|hours?|days?|weeks?|months?|years?|decades?|centur(?:y|ies))"  # not "a second (room)"
 
+#: Two or more capitalised words, not led by a function word: "Hassan Kazemi Qomi".
+PERSON = re.compile(r"\b(?!(?:The|A|An|In|At|On|But|And|If|When|While|After|Before|This|That|Those|These|He|She|They|It|We|Mr|Mrs|Ms|Dr)\b)[A-Z][a-z]+(?:\s+(?:al-|de |van |von )?[A-Z][\w’'-]+)+")
+
 _PATTERNS = {
     "duration": re.compile(rf"\b{_NUM}[- ]{_UNIT}\b|\b(?:a|an|less than a|more than a) {_UNIT}\b", re.I),
     "number": re.compile(rf"\b{_NUM}\b|%|\$|percent", re.I),
-    "date": re.compile(rf"\b(?:1[0-9]{{3}}|20[0-9]{{2}})\b|\b{_MONTH}\b|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|tomorrow|ago|later|earlier|century)\b|\b\d{{1,2}}(?::\d\d)? ?[ap]\.m\.", re.I),
+    "date": re.compile(rf"\b(?:1[0-9]{{3}}|20[0-9]{{2}})\b|\b{_MONTH}\b|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|tomorrow|ago|later|earlier|century)\b|\b(?:in|within) (?:less than |more than |about )?(?:a|an|one|two|three|\d+) (?:days?|weeks?|months?|years?)\b|\bnext (?:week|month|year)\b|\b\d{{1,2}}(?::\d\d)? ?[ap]\.m\.", re.I),
     "place": re.compile(r"\b(?:in|at|from|near|inside|outside) (?:the )?[A-Z][\w’'-]+"),
-    "person": re.compile(r"\b(?!(?:The|A|An|In|At|On|But|And|If|When|While|After|Before|This|That|Those|These|He|She|They|It|We|Mr|Mrs|Ms|Dr)\b)[A-Z][a-z]+(?:\s+(?:al-|de |van |von )?[A-Z][\w’'-]+)+"),
+    "person": PERSON,
+    "past": re.compile(r"\b(?:formerly|former|previously|once|used to|until|ex-\w+|earlier)\b", re.I),
     "reason": re.compile(r"\b(?:because|since|due to|so that|in order to|to \w+|after|as a result)\b", re.I),
 }
 
@@ -26,13 +30,14 @@ _RULES = [
     (re.compile(r"\bwhere\b|\bwhat (?:city|country|place|location)\b", re.I), "place"),
     (re.compile(r"\bwho(?:m|se)?\b|\bwhich (?:person|man|woman)\b", re.I), "person"),
     (re.compile(r"\bwhy\b", re.I), "reason"),
+    (re.compile(r"\b(?:before|previously|formerly|used to)\s*\??$", re.I), "past"),
 ]
 
 
 #: Words that only say what kind of answer is wanted ("how LONG"), not what it is about.
 TYPE_WORDS = {"duration": {"long", "time"}, "number": {"mani", "much", "old", "far", "big", "larg", "number", "percentag", "amount"},
               "date": {"year", "date", "day", "time", "month", "centuri"}, "place": {"citi", "countri", "place", "locat"},
-              "person": {"person", "man", "woman"}, "reason": set()}
+              "person": {"person", "man", "woman"}, "reason": set(), "past": set()}
 
 
 def answer_type(question: str) -> str | None:

@@ -26,6 +26,7 @@ from rag.text import stems
 from rag.types import Answer, Citation, Passage
 
 W_COS, W_LEX, W_CUE, W_PRIOR = 0.45, 0.30, 0.20, 0.05
+REPEAT_PENALTY, W_ENTITY, FOLLOW_UP_RELAX = 0.7, 0.05, 0.8
 
 
 @dataclass
@@ -47,15 +48,18 @@ class ExtractiveAnswerer(Answerer):
         self.retriever, self.settings = retriever, settings
         self._cache: dict[str, np.ndarray] = {}
 
-    def answer(self, question: str, passages: list[Passage]) -> Answer:
-        cands = self.rank(question, passages)
-        if not cands or cands[0].score < self.settings.min_score:
+    def answer(self, question: str, passages: list[Passage], history=None, said: str = "") -> Answer:
+        cands = self.rank(question, passages, said)
+        # A follow-up ("what was his job before?") has few words of its own; the conversation
+        # already vouches for the topic, so it needs less evidence to be answered.
+        threshold = self.settings.min_score * (FOLLOW_UP_RELAX if said else 1.0)
+        if not cands or cands[0].score < threshold:
             return refusal(question, passages)
         chosen = self._select(question, cands)
         return self._compose(question, chosen, passages)
 
     # -- scoring -------------------------------------------------------------------
-    def rank(self, question: str, passages: list[Passage]) -> list[Candidate]:
+    def rank(self, question: str, passages: list[Passage], said: str = "") -> list[Candidate]:
         cands = self._candidates(passages[: self.settings.passages])
         if not cands:
             return []
@@ -65,6 +69,7 @@ class ExtractiveAnswerer(Answerer):
         total = sum(weights.values()) or 1.0
         qv = self.retriever.embedder.embed_query(question)
         cos = self._vectors([c.text for c in cands]) @ qv
+        entity = _entity_stems(said) - q_stems
         for i, c in enumerate(cands):
             near = c.stems | (cands[i - 1].stems if i and _leads_with_pronoun(c.text) else frozenset())
             overlap = sum(w for t, w in weights.items() if t in near) / total
@@ -72,6 +77,10 @@ class ExtractiveAnswerer(Answerer):
             prior = 1.0 / (1 + c.rank)  # the retriever's view of the surrounding passage
             c.parts = (float(cos[i]), overlap, cue, prior)
             c.score = float(W_COS * max(cos[i], 0) + W_LEX * overlap + W_CUE * cue + W_PRIOR * prior)
+            if said and _already_said(c.text, said):
+                c.score *= REPEAT_PENALTY  # a follow-up wants something new
+            elif entity & c.stems:
+                c.score += W_ENTITY  # mentions whom the follow-up's "he"/"his" points at
         return sorted(cands, key=lambda c: -c.score)
 
     def _candidates(self, passages: list[Passage]) -> list[Candidate]:
@@ -131,6 +140,17 @@ class ExtractiveAnswerer(Answerer):
         meta = self.retriever.articles.get(c.passage.article_id)
         return make_citation(n, c.passage.article_id, meta.title if meta else c.passage.title,
                              c.text, c.start, c.end, c.score, meta.published if meta else None)
+
+
+def _entity_stems(said: str) -> set[str]:
+    from rag.conversation import named_in
+
+    return set(stems(" ".join(named_in(said)))) if said else set()
+
+
+def _already_said(sentence: str, said: str) -> bool:
+    """Did the previous answer quote this sentence (whole, or its leading/trailing clause)?"""
+    return sentence in said or sentence[:60] in said or sentence[-60:] in said
 
 
 def content_stems(question: str, kind: str | None) -> set[str]:
