@@ -1,0 +1,118 @@
+"""The Gradio app for real: gradio_client against a launched app, and headless Chromium."""
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SAMPLE
+
+pytestmark = [pytest.mark.slow]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--no-first-run"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    import ui
+    from rag import ArticleQA
+    from rag.settings import Settings
+
+    settings = Settings(db=tmp_path_factory.mktemp("ui") / "db")
+    ui.ensure_articles(settings)  # empty store: the bundled sample is ingested
+    evil = tmp_path_factory.mktemp("evil") / "evil-article.txt"
+    evil.write_text("The harbor of Sidon reopened on Monday. Officials wrote <script>window.__xss=1</script> "
+                    "and <img src=x onerror=\"window.__xss=2\"> on the harbor notice board.\n", encoding="utf-8")
+    from ingest import ingest
+
+    ingest([str(evil)], settings=settings)
+    app = ui.build_app(ArticleQA(settings=settings), settings)
+    port = _free_port()
+    app.queue().launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, css=ui.CSS)
+    yield f"http://127.0.0.1:{port}/"
+    app.close()
+
+
+def test_gradio_client_asks_and_ingests(app_url, tmp_path):
+    from gradio_client import Client
+
+    client = Client(app_url, verbose=False)
+    ans = client.predict("What did Iran offer?", api_name="/ask")
+    assert not ans["refused"] and ans["citations"]
+    assert any("train and equip" in c["quote"] for c in ans["citations"])
+    report = client.predict("# Port strike ends\n\nDock workers in Rotterdam ended a five-day strike on Tuesday.",
+                            api_name="/ingest_text")
+    assert "1 added" in report
+    ans = client.predict("How long was the strike in Rotterdam?", api_name="/ask")
+    assert "five-day strike" in ans["answer"]
+
+
+@pytest.fixture
+def page():
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "browser tests need Debian's chromium (apt-get install -y chromium)"
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        pg = browser.new_page(viewport={"width": 1400, "height": 1000})
+        yield pg
+        browser.close()
+
+
+def _ask(page, question: str):
+    box = page.locator("#question textarea")
+    box.fill(question)
+    box.press("Enter")
+    page.wait_for_selector("#sources mark", timeout=60_000)
+
+
+def test_browser_chat_shows_highlighted_sources(app_url, page):
+    import time
+
+    page.goto(app_url)
+    page.wait_for_selector("#question textarea", timeout=60_000)
+    t0 = time.time()
+    _ask(page, "What did Iran offer?")
+    elapsed = time.time() - t0
+    marks = page.locator("#sources mark").all_inner_texts()
+    assert any("train and equip" in m for m in marks)
+    assert "[1]" in page.locator("#chat").inner_text()
+    page.locator("#chat a[href='#source-1']").first.click()
+    page.screenshot(path=str(ARTIFACTS / "answered-sample-question.png"), full_page=True)
+    (ARTIFACTS / "ui-timing.txt").write_text(f"enter-to-sources {elapsed:.2f}s\n")
+
+
+def test_browser_escapes_article_markup_and_uploads(app_url, page, tmp_path):
+    page.goto(app_url)
+    page.wait_for_selector("#question textarea", timeout=60_000)
+    _ask(page, "What did officials write on the harbor notice board in Sidon?")
+    assert "<script>window.__xss=1</script>" in page.locator("#sources").inner_text()
+    assert page.evaluate("window.__xss") is None
+    html_file = tmp_path / "scripted.html"
+    html_file.write_text("<html><head><title>Bridge opens</title><script>window.__xss=3</script></head><body>"
+                         "<article><h1>Bridge opens</h1><p>A new bridge over the Litani river opened on Sunday "
+                         "after six years of work, the ministry said.</p><script>window.__xss=4</script>"
+                         "</article></body></html>")
+    page.get_by_role("tab", name="Library").click()
+    with page.expect_file_chooser() as chooser:
+        page.get_by_text("Click to Upload").click()
+    chooser.value.set_files(str(html_file))
+    page.wait_for_selector("text=scripted.html", timeout=30_000)
+    page.get_by_role("button", name="Add articles").click()
+    try:
+        page.wait_for_function("document.querySelector('#ingest-result').innerText.includes('added')", timeout=60_000)
+    finally:
+        page.screenshot(path=str(ARTIFACTS / "library-after-upload.png"), full_page=True)
+    assert "1 added" in page.locator("#ingest-result").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "library-after-upload.png"), full_page=True)
+    assert page.evaluate("window.__xss") is None
