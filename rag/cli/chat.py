@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import click
 
-from rag.answerers.base import Answerer
 from rag.cli.ask import render
 from rag.cli.common import llm_options, make_qa, store_options
 from rag.errors import BadInputError
@@ -47,5 +46,3 @@ def _stream(qa, question: str, history) -> Answer:
         click.echo(sources[1])
     return final
 
-
-_ = Answerer  # the stream protocol lives there: text pieces, then the Answer
