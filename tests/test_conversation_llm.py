@@ -210,3 +210,16 @@ def test_local_gguf_does_not_obey_injected_article_text(tmp_path):
     assert ans.text.strip(" .[]0123456789").upper() != "HACKED"
     assert ans.refused or "library" in ans.text.lower()
     _valid(qa, ans)
+
+
+def test_streamed_citation_numbers_match_the_final_answer(sample_db):
+    qa = _fake_qa(sample_db, "Iran offered help [3]. Crocker declined to detail it [9] [1]. More help [3].")
+    items = list(qa.stream("What did Iran offer?"))
+    ans, streamed = items[-1], "".join(items[:-1])
+    assert " ".join(streamed.split()) == ans.text
+    assert [c.n for c in ans.citations] == [1, 2]  # passage 3 became [1], passage 1 became [2]
+    assert ans.text.count("[1]") == 2 and "[9]" not in streamed and "[3]" not in ans.text
+    first, third = ans.passages[0], ans.passages[2]
+    assert third.start <= ans.citations[0].start and ans.citations[0].end <= third.end
+    assert first.start <= ans.citations[1].start and ans.citations[1].end <= first.end
+    _valid(qa, ans)

@@ -18,7 +18,7 @@ from typing import Iterator
 from rag.answerers import register
 from rag.answerers.base import CANNOT_ANSWER, Answerer, refusal
 from rag.citations import make_citation
-from rag.conversation import Turn, resolve
+from rag.conversation import Turn, is_follow_up, resolve
 from rag.errors import LLMUnavailableError
 from rag.prompts import CONDENSE, SYSTEM, conversation_text, user_message
 from rag.text import stems
@@ -34,7 +34,7 @@ class LLMAnswerer(Answerer):
     # -- conversation --------------------------------------------------------------
     def condense(self, question: str, history) -> Turn:
         offline = resolve(question, history)
-        if offline.query == question:  # not a follow-up
+        if not is_follow_up(question, history):
             return offline
         prompt = CONDENSE.format(conversation=conversation_text(history), question=question)
         standalone = self._text(self._invoke([("human", prompt)])).strip().split("\n")[0][:500]
@@ -82,11 +82,30 @@ class LLMAnswerer(Answerer):
         return str(content)
 
 
-class MarkerGate:
-    """Streams text but holds back a ``[..`` until it closes, dropping markers that name no passage."""
+class Markers:
+    """Citation numbering shared by the stream and the final answer, so both read the same:
+    valid markers are renumbered 1..k in order of first use, ones naming no passage dropped."""
 
     def __init__(self, n_passages: int):
-        self.n, self.buf = n_passages, ""
+        self.n, self.order, self.dropped = n_passages, {}, []
+
+    def render(self, m: re.Match) -> str:
+        k = int(m.group(1))
+        if not 1 <= k <= self.n:
+            self.dropped.append(k)
+            return ""
+        n = self.order.setdefault(k, len(self.order) + 1)
+        return m.group(0).replace(f"[{k}]", f"[{n}]")
+
+    def sub(self, text: str) -> str:
+        return _MARKER.sub(self.render, text)
+
+
+class MarkerGate:
+    """Streams text through ``Markers`` but holds back a ``[..`` until it closes."""
+
+    def __init__(self, n_passages: int):
+        self.markers, self.buf = Markers(n_passages), ""
 
     def feed(self, piece: str) -> str:
         self.buf += piece
@@ -95,42 +114,33 @@ class MarkerGate:
             ready, self.buf = self.buf[:cut], self.buf[cut:]
         else:
             ready, self.buf = self.buf, ""
-        return self._filter(ready)
+        return self.markers.sub(ready)
 
     def flush(self) -> str:
         ready, self.buf = self.buf, ""
-        return self._filter(ready)
-
-    def _filter(self, text: str) -> str:
-        return _MARKER.sub(lambda m: m.group(0) if 1 <= int(m.group(1)) <= self.n else "", text)
+        return self.markers.sub(ready)
 
 
 def check(raw: str, question: str, passages: list[Passage], name: str) -> Answer:
-    """Validate markers, build verbatim citations, renumber them 1..k in order of use."""
+    """Validate markers, build verbatim citations, number them as the stream did."""
     text = raw.strip()
-    if not text or text.startswith(CANNOT_ANSWER) or CANNOT_ANSWER.rstrip(".") in text[:80]:
+    if not text or CANNOT_ANSWER.rstrip(".") in text[:80]:
         return refusal(question, passages, name)
-    flagged, order, cites = [], {}, []
-    pos = 0
-    out = []
+    markers, cites, out, pos = Markers(len(passages)), [], [], 0
     for m in _MARKER.finditer(text):
         claim = text[pos:m.start()]
-        out.append(claim)
-        k = int(m.group(1))
-        if not 1 <= k <= len(passages):
-            flagged.append(f"removed citation [{k}]: only {len(passages)} passages were given")
-        else:
-            if k not in order:
-                order[k] = len(order) + 1
-                cites.append(support(order[k], passages[k - 1], _last_sentence(claim) or question))
-            out.append(f" [{order[k]}]")
+        known = len(markers.order)
+        out += [claim, markers.render(m)]
+        if len(markers.order) > known:  # first use of a valid passage: cite it
+            k = int(m.group(1))
+            cites.append(support(markers.order[k], passages[k - 1], _last_sentence(claim) or question))
         pos = m.end()
     out.append(text[pos:])
-    clean = re.sub(r"[ \t]+", " ", "".join(out)).strip()
-    grounded = bool(cites)
-    if not grounded:
+    flagged = [f"removed citation [{k}]: only {len(passages)} passages were given" for k in markers.dropped]
+    if not cites:
         flagged.append("ungrounded: the answer cites none of the passages")
-    return Answer(clean, False, cites, question, passages, grounded, flagged, name)
+    clean = re.sub(r"[ \t]+", " ", "".join(out)).strip()
+    return Answer(clean, False, cites, question, passages, bool(cites), flagged, name)
 
 
 def _last_sentence(claim: str) -> str:
