@@ -68,13 +68,14 @@ def answer_markdown(ans) -> str:
 
 
 # -- app ----------------------------------------------------------------------------------
-def build_app(qa, settings=None):
+def build_app(qa):
+    """The app over ``qa``; articles added in the app go into qa's own store."""
     import gradio as gr
 
     from rag.errors import LLMUnavailableError, RagError
     from rag.types import Answer
 
-    fallback = {"qa": None}
+    settings = qa.settings
 
     def status() -> str:
         n = len(qa.retriever.articles)
@@ -91,7 +92,7 @@ def build_app(qa, settings=None):
         try:
             yield from _stream(qa, message, history, ids)
         except LLMUnavailableError as e:  # fall back to the offline answerer and say so
-            offline = _offline(qa, fallback)
+            offline = qa.offline()
             history[-1]["content"] = ""
             gr.Warning(f"{e} — answering offline instead.")
             yield from _stream(offline, message, history, ids)
@@ -168,8 +169,8 @@ def build_app(qa, settings=None):
         api_in, api_out = gr.Textbox(visible=False), gr.JSON(visible=False)
         api_in.submit(ask_api, api_in, api_out, api_name="ask")
         api_text = gr.Textbox(visible=False)
-        api_text.submit(lambda t: _ingest_report(settings, [_paste_file(t, "")]) if t else "empty",
-                        api_text, gr.Markdown(visible=False), api_name="ingest_text")
+        api_text.submit(lambda t: _ingest_report(settings, [_paste_file(t, "")]), api_text,
+                        gr.Markdown(visible=False), api_name="ingest_text")
         api_url = gr.Textbox(visible=False)
         api_url.submit(lambda u: _ingest_report(settings, [u]), api_url, gr.Markdown(visible=False), api_name="ingest_url")
         app.load(library, None, [table, scope, victim, status_md], api_name=False)
@@ -210,18 +211,6 @@ def _ingest_report(settings, sources) -> str:
     return "\n".join(lines)
 
 
-def _offline(qa, cache):
-    if cache["qa"] is None:
-        from rag.answerers import get_answerer
-
-        import copy
-
-        offline = copy.copy(qa)
-        offline.answerer = get_answerer("extractive", qa.retriever, qa.settings)
-        cache["qa"] = offline
-    return cache["qa"]
-
-
 @click.command()
 @click.option("--db", default=None, help="Store directory (env RAG_DB).")
 @click.option("--chroma-url", default=None, help="Chroma server URL (env RAG_CHROMA_URL).")
@@ -235,7 +224,7 @@ def main(db, chroma_url, llm, host, port):
 
     settings = Settings().override(db=Path(db) if db else None, chroma_url=chroma_url, llm=llm)
     ensure_articles(settings)
-    app = build_app(ArticleQA(settings=settings), settings)
+    app = build_app(ArticleQA(settings=settings))
     app.queue().launch(server_name=host, server_port=port, css=CSS)
 
 

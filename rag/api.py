@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Iterator
 
@@ -59,6 +60,13 @@ class ArticleQA:
             yield ans
             return
         yield from self.answerer.stream(turn.question, passages, history, turn.said)
+
+    def offline(self) -> "ArticleQA":
+        """This store and retriever answered by the offline extractive answerer (the fallback
+        when an LLM endpoint fails)."""
+        twin = copy.copy(self)
+        twin.answerer = get_answerer("extractive", self.retriever, self.settings)
+        return twin
 
     # -- articles ------------------------------------------------------------------
     def articles(self) -> list[Article]:

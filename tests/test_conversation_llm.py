@@ -152,6 +152,9 @@ def test_unreachable_endpoint_is_one_clear_error(sample_db):
     qa = ArticleQA(db=sample_db, llm="openai:m", settings=Settings(llm_base_url="http://127.0.0.1:9/v1", llm_timeout=3))
     with pytest.raises(LLMUnavailableError, match="127.0.0.1:9"):
         qa.ask("What did Iran offer?")
+    fallback = qa.offline()  # what the app answers with when the endpoint is down
+    assert fallback.answerer.name == "extractive" and qa.answerer.name == "openai:m"
+    assert "train and equip" in fallback.ask("What did Iran offer?").text
     from rag.cli.main import main
 
     r = CliRunner().invoke(main, ["ask", "What did Iran offer?", "--db", str(sample_db), "--llm", "openai:m",

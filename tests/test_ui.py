@@ -35,7 +35,7 @@ def app_url(tmp_path_factory):
     from ingest import ingest
 
     ingest([str(evil)], settings=settings)
-    app = ui.build_app(ArticleQA(settings=settings), settings)
+    app = ui.build_app(ArticleQA(settings=settings))
     port = _free_port()
     app.queue().launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, css=ui.CSS)
     yield f"http://127.0.0.1:{port}/"
