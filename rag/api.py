@@ -30,15 +30,17 @@ def clean_question(question) -> str:
 
 class ArticleQA:
     def __init__(self, db: str | Path | None = None, *, chroma_url: str | None = None,
-                 llm: str | None = None, settings: Settings | None = None, store: ArticleStore | None = None):
+                 llm=None, settings: Settings | None = None, store: ArticleStore | None = None):
+        """``llm``: a SPEC string (see Settings.llm) or a LangChain chat model instance."""
+        spec = llm if isinstance(llm, str) else None
         self.settings = (settings or Settings()).override(
-            db=Path(db) if db else None, chroma_url=chroma_url, llm=llm if isinstance(llm, str) else None)
+            db=Path(db) if db else None, chroma_url=chroma_url, llm=spec)
         self.store = store or ArticleStore.open(self.settings)
         self.embedder = get_embedder(self.settings.embedding)
         self.store.check_model(self.embedder.model_id, self.embedder.dim)
         self.retriever = HybridRetriever(self.store, self.embedder, self.settings.retrieval)
-        self.answerer = get_answerer(llm if llm is not None and not isinstance(llm, str) else self.settings.llm,
-                                     self.retriever, self.settings)
+        model = llm if llm is not None and spec is None else None
+        self.answerer = get_answerer(model or self.settings.llm, self.retriever, self.settings)
 
     # -- questions -------------------------------------------------------------------
     def retrieve(self, question: str, k: int | None = None, article_ids=None) -> list[Passage]:

@@ -54,11 +54,11 @@ def resolve(question: str, history) -> Turn:
         return Turn(question, question)
     prev_q = turns(history, "user")[-1]
     said = re.sub(r"\s*\[\d+\]", "", (turns(history, "assistant") or [""])[-1])
-    names = list(dict.fromkeys(n for n in PERSON.findall(said) if n.lower() not in question.lower()))
+    names = [n for n in named_in(said) if n.lower() not in question.lower()]
     query = " ".join(x for x in [question, prev_q, " ".join(names[:4])] if x)
     return Turn(query, question, said)
 
 
 def named_in(said: str) -> list[str]:
-    """People and places the previous answer named."""
+    """Names (runs of capitalised words: people, places, bodies) in ``said``, in order."""
     return list(dict.fromkeys(PERSON.findall(said)))

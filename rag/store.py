@@ -158,8 +158,8 @@ class ArticleStore:
     def query(self, embedding, n: int, article_ids: list[str] | None = None) -> list[tuple[str, float]]:
         """Nearest chunk ids with cosine similarity (texts come from the reader's cache)."""
         where = {"article_id": {"$in": list(article_ids)}} if article_ids else None
-        n = max(1, min(n, self.chunks.count()))
-        got = self.chunks.query(query_embeddings=[embedding], n_results=n, where=where, include=["distances"])
+        # Chroma returns fewer than n when fewer match; no count() round trip on the ask path.
+        got = self.chunks.query(query_embeddings=[embedding], n_results=max(1, n), where=where, include=["distances"])
         return [(i, 1.0 - d) for i, d in zip(got["ids"][0], got["distances"][0])]
 
     def iter_chunks(self) -> Iterator[tuple[str, str, dict]]:

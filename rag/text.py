@@ -72,16 +72,3 @@ def stems(text: str) -> list[str]:
     """Lower-cased, stemmed content words (stopwords dropped), in order."""
     ws = [w.split("'")[0] for w in words(text)]
     return _stemmer().stemWords([w for w in ws if w and w not in STOPWORDS])
-
-
-def stem(word: str) -> str:
-    w = word.lower().replace("’", "'").split("'")[0]
-    return _stemmer().stemWord(w) if w and w not in STOPWORDS else ""
-
-
-def truncate(text: str, limit: int) -> str:
-    """Cut at a word boundary with an ellipsis."""
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0]
-    return cut.rstrip(",;:") + "…"

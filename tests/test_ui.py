@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SAMPLE
+from tests.conftest import ROOT
 
 pytestmark = [pytest.mark.slow]
 ARTIFACTS = ROOT / "test-artifacts"

@@ -42,7 +42,6 @@ def get_answerer(spec, retriever, settings) -> Answerer:
 
 
 def _load_builtin() -> None:
-    from rag.answerers import extractive  # noqa: F401
     try:
         from rag.answerers import llm  # noqa: F401
     except ImportError:  # LLM answerers are optional; extractive always works

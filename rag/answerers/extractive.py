@@ -55,7 +55,7 @@ class ExtractiveAnswerer(Answerer):
         threshold = self.settings.min_score * (FOLLOW_UP_RELAX if said else 1.0)
         if not cands or cands[0].score < threshold:
             return refusal(question, passages)
-        chosen = self._select(question, cands)
+        chosen = self._select(cands)
         return self._compose(question, chosen, passages)
 
     # -- scoring -------------------------------------------------------------------
@@ -104,7 +104,7 @@ class ExtractiveAnswerer(Answerer):
         return np.stack([self._cache[t] for t in texts])
 
     # -- selection and composition -------------------------------------------------
-    def _select(self, question: str, cands: list[Candidate]) -> list[Candidate]:
+    def _select(self, cands: list[Candidate]) -> list[Candidate]:
         best = cands[0]
         floor = max(self.settings.min_score, 0.7 * best.score)
         chosen, covered = [best], set(best.stems)

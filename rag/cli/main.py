@@ -1,4 +1,4 @@
-"""The `rag` command: one module per command group (ask, chat, eval, ingest)."""
+"""The `rag` command: one module per command group (ask, chat, ingest)."""
 from __future__ import annotations
 
 import click
@@ -17,16 +17,10 @@ main.add_command(ask)
 main.add_command(chat)
 
 
-def _lazy_commands() -> None:
-    from ingest.cli import ingest_command
+def _add_ingest() -> None:
+    from ingest.cli import ingest_command  # here, not at the top: ingest.cli imports rag.cli.common
 
     main.add_command(ingest_command, "ingest")
-    try:
-        from rag.cli.eval import eval_command
-
-        main.add_command(eval_command, "eval")
-    except ImportError:
-        pass
 
 
-_lazy_commands()
+_add_ingest()
