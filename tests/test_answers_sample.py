@@ -33,6 +33,18 @@ def test_what_did_iran_offer_names_both_offers(sample_qa):
     assert len(ans.text) <= 360
 
 
+@pytest.mark.parametrize("question", ["What is Iran accused of?", "What do the Americans accuse Iran of?"])
+def test_accusation_questions_quote_the_charges_not_the_word(question, sample_qa):
+    ans = sample_qa.ask(question)
+    assert not ans.refused
+    _cited(ans, "armor-piercing roadside bombs")
+    _cited(ans, "bankrolling, arming and training Iraqi militants")
+    assert "Mahdi Army" in ans.text
+    # Shares the word "accusations" with the question but says nothing of what they are.
+    assert "We don’t take the American accusations seriously" not in ans.text
+    _check_citations(sample_qa, ans)
+
+
 @pytest.mark.parametrize("question, expected", [
     ("Who is the U.S. ambassador?", "Ryan Crocker"),
     ("Where did the talks take place?", "Green Zone offices of Iraqi Prime Minister Nouri al-Maliki"),

@@ -21,6 +21,8 @@ _PATTERNS = {
     "person": PERSON,
     "past": re.compile(r"\b(?:formerly|former|previously|once|used to|until|ex-\w+|earlier)\b", re.I),
     "reason": re.compile(r"\b(?:because|since|due to|so that|in order to|to \w+|after|as a result)\b", re.I),
+    # The charge itself, introduced by its verb: "is charged WITH sending", "insist THAT Iran ...".
+    "allegation": re.compile(r"\b(?:accus|charg|blam|suspect|alleg|insist|claim|contend|maintain)\w*\s+(?:of|with|for|that)\b", re.I),
 }
 
 _RULES = [
@@ -30,6 +32,7 @@ _RULES = [
     (re.compile(r"\bwhere\b|\bwhat (?:city|country|place|location)\b", re.I), "place"),
     (re.compile(r"\bwho(?:m|se)?\b|\bwhich (?:person|man|woman)\b", re.I), "person"),
     (re.compile(r"\bwhy\b", re.I), "reason"),
+    (re.compile(r"\b(?:accus\w*|charged|blamed?|blames|suspected|alleg\w*)\b", re.I), "allegation"),
     (re.compile(r"\b(?:before|previously|formerly|used to)\s*\??$", re.I), "past"),
 ]
 
@@ -37,7 +40,10 @@ _RULES = [
 #: Words that only say what kind of answer is wanted ("how LONG"), not what it is about.
 TYPE_WORDS = {"duration": {"long", "time"}, "number": {"mani", "much", "old", "far", "big", "larg", "number", "percentag", "amount"},
               "date": {"year", "date", "day", "time", "month", "centuri"}, "place": {"citi", "countri", "place", "locat"},
-              "person": {"person", "man", "woman"}, "reason": set(), "past": set()}
+              "person": {"person", "man", "woman"}, "reason": set(), "past": set(),
+              # "What is Iran ACCUSED of?" asks for a charge; a sentence merely naming
+              # "the accusations" shares the word but not the answer.
+              "allegation": {"accus", "charg", "blame", "suspect", "alleg"}}
 
 
 def answer_type(question: str) -> str | None:
