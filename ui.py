@@ -2,7 +2,8 @@
 
 Chat (streamed, follow-ups kept), the cited sentences highlighted inside their passages,
 an article library (upload, URL, pasted text, delete, limit the chat to some articles) and
-a status line. API endpoints for gradio_client: ``/ask`` and ``/ingest_text``, ``/ingest_url``.
+a status line. API endpoints for gradio_client: ``/ask``, ``/ingest_file``, ``/ingest_text``
+and ``/ingest_url``.
 A first start with an empty store ingests the bundled sample article.
 """
 from __future__ import annotations
@@ -95,7 +96,12 @@ def build_app(qa):
             offline = qa.offline()
             history[-1]["content"] = ""
             gr.Warning(f"{e} — answering offline instead.")
-            yield from _stream(offline, message, history, ids)
+            shown = gr.update()
+            for _, shown, _ in _stream(offline, message, history, ids):
+                yield history, shown, ""
+            # The toast fades; the answer itself keeps saying where it came from.
+            history[-1]["content"] += "\n\n*(The LLM endpoint is unreachable: answered offline.)*"
+            yield history, shown, ""
         except RagError as e:
             history[-1]["content"] = f"error: {e}"
             yield history, "", ""
@@ -122,7 +128,7 @@ def build_app(qa):
         return rows, gr.update(choices=choices), gr.update(choices=choices, value=None), status()
 
     def add(files, url, pasted, paste_title):
-        sources = [f if isinstance(f, str) else f.name for f in files or []]
+        sources = [_upload_path(f) for f in files or []]
         if url and url.strip():
             sources.append(url.strip())
         if pasted and pasted.strip():
@@ -145,7 +151,7 @@ def build_app(qa):
                     chatbot = gr.Chatbot(label="Conversation", height=460, elem_id="chat")
                     question = gr.Textbox(label="Question", placeholder="Ask about the articles…", elem_id="question")
                     gr.Examples(EXAMPLES, inputs=question)
-                    scope = gr.CheckboxGroup(label="Limit to articles (none = all)", choices=[])
+                    scope = gr.CheckboxGroup(label="Limit to articles (none = all)", choices=[], elem_id="scope")
                 with gr.Column(scale=2):
                     gr.Markdown("### Sources")
                     sources = gr.HTML(elem_id="sources")
@@ -171,6 +177,9 @@ def build_app(qa):
         api_text = gr.Textbox(visible=False)
         api_text.submit(lambda t: _ingest_report(settings, [_paste_file(t, "")]), api_text,
                         gr.Markdown(visible=False), api_name="ingest_text")
+        api_file = gr.File(visible=False, file_types=[".txt", ".md", ".html", ".htm"])
+        api_file.upload(lambda f: _ingest_report(settings, [_upload_path(f)]), api_file,
+                        gr.Markdown(visible=False), api_name="ingest_file")
         api_url = gr.Textbox(visible=False)
         api_url.submit(lambda u: _ingest_report(settings, [u]), api_url, gr.Markdown(visible=False), api_name="ingest_url")
         app.load(library, None, [table, scope, victim, status_md], api_name=False)
@@ -180,6 +189,11 @@ def build_app(qa):
 def _articles(qa):
     qa.retriever.refresh()
     return sorted(qa.retriever.articles.values(), key=lambda a: a.title.lower())
+
+
+def _upload_path(f) -> str:
+    """Gradio hands uploads over as a temp path (str) or a file-like with ``.name``."""
+    return f if isinstance(f, str) else f.name
 
 
 def _id_of(choice: str) -> str:

@@ -1,6 +1,7 @@
 """The Gradio app for real: gradio_client against a launched app, and headless Chromium."""
 from __future__ import annotations
 
+import re
 import socket
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 from tests.conftest import ROOT
 
 pytestmark = [pytest.mark.slow]
+FIRST_WORDS = "offered to"  # the streamed answer to "What did Iran offer?" has begun
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -19,6 +21,14 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def _launch(app) -> str:
+    import ui
+
+    port = _free_port()
+    app.queue().launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, css=ui.CSS)
+    return f"http://127.0.0.1:{port}/"
 
 
 @pytest.fixture(scope="module")
@@ -36,9 +46,21 @@ def app_url(tmp_path_factory):
 
     ingest([str(evil)], settings=settings)
     app = ui.build_app(ArticleQA(settings=settings))
-    port = _free_port()
-    app.queue().launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, css=ui.CSS)
-    yield f"http://127.0.0.1:{port}/"
+    yield _launch(app)
+    app.close()
+
+
+@pytest.fixture(scope="module")
+def dead_llm_app_url(sample_db):
+    """The app configured with an OpenAI-compatible endpoint nobody listens on."""
+    import ui
+    from rag import ArticleQA
+    from rag.settings import Settings
+
+    settings = Settings(db=sample_db, llm="openai:gpt-4o-mini", llm_api_key="sk-test",
+                        llm_base_url=f"http://127.0.0.1:{_free_port()}/v1", llm_timeout=3)
+    app = ui.build_app(ArticleQA(settings=settings))
+    yield _launch(app)
     app.close()
 
 
@@ -54,6 +76,20 @@ def test_gradio_client_asks_and_ingests(app_url, tmp_path):
     assert "1 added" in report
     ans = client.predict("How long was the strike in Rotterdam?", api_name="/ask")
     assert "five-day strike" in ans["answer"]
+
+
+def test_gradio_client_ingests_a_file(app_url, tmp_path):
+    from gradio_client import Client, handle_file
+
+    story = tmp_path / "glacier.html"
+    story.write_text("<html><head><title>Glacier retreats</title></head><body><article><h1>Glacier retreats</h1>"
+                     "<p>The Rhone glacier lost forty metres of length last summer, the survey found.</p>"
+                     "</article></body></html>", encoding="utf-8")
+    client = Client(app_url, verbose=False)
+    assert "1 added" in client.predict(handle_file(str(story)), api_name="/ingest_file")
+    assert "1 unchanged" in client.predict(handle_file(str(story)), api_name="/ingest_file")
+    ans = client.predict("How much length did the Rhone glacier lose?", api_name="/ask")
+    assert "forty metres" in ans["answer"] and ans["citations"][0]["title"] == "Glacier retreats"
 
 
 @pytest.fixture
@@ -82,14 +118,38 @@ def test_browser_chat_shows_highlighted_sources(app_url, page):
     page.goto(app_url)
     page.wait_for_selector("#question textarea", timeout=60_000)
     t0 = time.time()
-    _ask(page, "What did Iran offer?")
+    box = page.locator("#question textarea")
+    box.fill("What did Iran offer?")
+    box.press("Enter")
+    page.wait_for_function(f"document.querySelector('#chat').innerText.includes('{FIRST_WORDS}')", timeout=60_000)
+    first = time.time() - t0
+    page.wait_for_selector("#sources mark", timeout=60_000)
     elapsed = time.time() - t0
     marks = page.locator("#sources mark").all_inner_texts()
     assert any("train and equip" in m for m in marks)
     assert "[1]" in page.locator("#chat").inner_text()
     page.locator("#chat a[href='#source-1']").first.click()
     page.screenshot(path=str(ARTIFACTS / "answered-sample-question.png"), full_page=True)
-    (ARTIFACTS / "ui-timing.txt").write_text(f"enter-to-sources {elapsed:.2f}s\n")
+    (ARTIFACTS / "ui-timing.txt").write_text(f"enter-to-first-text {first:.2f}s\nenter-to-sources {elapsed:.2f}s\n")
+
+
+def test_browser_scope_limits_the_chat_to_chosen_articles(app_url, page):
+    page.goto(app_url)
+    page.wait_for_selector("#question textarea", timeout=60_000)
+    page.locator("#scope label", has_text=re.compile("evil article", re.I)).click()
+    _ask_refused(page, "What did Iran offer?")  # answered from the sample, which is now out of scope
+    assert "don't say" in page.locator("#chat").inner_text()
+    page.locator("#scope label", has_text=re.compile("evil article", re.I)).click()
+    _ask(page, "What did Iran offer?")
+    assert any("train and equip" in m for m in page.locator("#sources mark").all_inner_texts())
+
+
+def _ask_refused(page, question: str):
+    box = page.locator("#question textarea")
+    box.fill(question)
+    box.press("Enter")
+    page.wait_for_selector("#sources .refused", timeout=60_000)
+
 
 
 def test_browser_escapes_article_markup_and_uploads(app_url, page, tmp_path):
@@ -116,3 +176,14 @@ def test_browser_escapes_article_markup_and_uploads(app_url, page, tmp_path):
     assert "1 added" in page.locator("#ingest-result").inner_text()
     page.screenshot(path=str(ARTIFACTS / "library-after-upload.png"), full_page=True)
     assert page.evaluate("window.__xss") is None
+
+
+def test_browser_unreachable_llm_falls_back_offline_and_says_so(dead_llm_app_url, page):
+    page.goto(dead_llm_app_url)
+    page.wait_for_selector("#question textarea", timeout=60_000)
+    assert "LLM: openai" in page.inner_text("body")  # the status names the configured answerer
+    _ask(page, "What did Iran offer?")
+    assert any("train and equip" in m for m in page.locator("#sources mark").all_inner_texts())
+    page.wait_for_selector("text=answering offline instead", timeout=10_000)  # the toast
+    assert "unreachable: answered offline" in page.locator("#chat").inner_text()  # and the answer
+    page.screenshot(path=str(ARTIFACTS / "llm-unreachable-fallback.png"), full_page=True)
