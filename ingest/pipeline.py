@@ -5,7 +5,8 @@
 - Changed content: new chunks are written under the new hash, then the article record
   is committed, then the old chunks are dropped (see ``rag.store`` for why that order).
 - The same text under a second source is reported as a duplicate and not stored twice.
-- Embedding is batched across articles and memory stays bounded (``batch_chunks``).
+- Sentences are what gets embedded (a chunk's vector is their mean), batched across
+  articles; memory stays bounded because ``add`` flushes every few batches.
 """
 from __future__ import annotations
 
@@ -41,6 +42,11 @@ class IngestReport:
         dup = f", {len(self.duplicates)} duplicate" if self.duplicates else ""
         return (f"{len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
                 f"{len(self.removed)} removed, {len(self.failed)} failed{dup}")
+
+
+def _unit(v):
+    norm = float((v ** 2).sum() ** 0.5)
+    return v / norm if norm else v
 
 
 def article_id(source: str) -> str:
@@ -108,25 +114,34 @@ class Ingestor:
         return staged or next((i for i in self.store.find_hash(h) if i != aid), None)
 
     def flush(self) -> None:
+        """Embed every staged sentence in one batch, then write article by article."""
         if not self.pending:
             return
-        texts = [c.text for p in self.pending for c in p.chunks]
+        texts = [c.text[s - c.start:e - c.start] for p in self.pending for c in p.chunks for s, e in c.sentences]
         vectors = self.embedder.embed_documents(texts)
         self.store.set_dirty(True)
         self.changed = True
         row = 0
         for p in self.pending:
-            n = len(p.chunks)
+            n = sum(len(c.sentences) for c in p.chunks)
             self._write(p, vectors[row:row + n])
             row += n
         self.pending = []
 
     def _write(self, p: _Pending, vectors) -> None:
+        """Sentences, then chunks, then the article record (the commit), then stale rows."""
         a = p.meta
         ids = [f"{a.id}-{a.hash[:12]}-{c.index:05d}" for c in p.chunks]
+        sent_ids, sent_metas, chunk_vecs, row = [], [], [], 0
+        for cid, c in zip(ids, p.chunks):
+            sent_ids += [f"{cid}:{k}" for k in range(len(c.sentences))]
+            sent_metas += [{"article_id": a.id, "gen": a.hash}] * len(c.sentences)
+            chunk_vecs.append(_unit(vectors[row:row + len(c.sentences)].mean(axis=0)))
+            row += len(c.sentences)
+        self.store.write_sentences(sent_ids, vectors.tolist(), sent_metas)
         metas = [{"article_id": a.id, "gen": a.hash, "start": c.start, "end": c.end,
                   "sents": ",".join(f"{s}-{e}" for s, e in c.sentences)} for c in p.chunks]
-        self.store.write_chunks(ids, [c.text for c in p.chunks], vectors.tolist(), metas)
+        self.store.write_chunks(ids, [c.text for c in p.chunks], [v.tolist() for v in chunk_vecs], metas)
         self.store.commit_article(a, p.text)
         self.store.drop_stale_chunks(a.id, a.hash)
         (self.report.added if p.is_new else self.report.updated).append(a.id)

@@ -55,7 +55,8 @@ class ArticleQA:
     def stream(self, question: str, history: list[dict] | None = None, article_ids=None) -> Iterator[str | Answer]:
         """Yield answer text pieces as they are produced; the last item is the Answer."""
         turn = self.answerer.condense(clean_question(question), history)
-        passages = self.retriever.search(turn.query, self.settings.answer.passages, article_ids)
+        passages = self.retriever.search(turn.query, self.settings.answer.passages, article_ids,
+                                         window=self.answerer.context_window)
         if not passages:
             ans = refusal(turn.question, [], self.answerer.name)
             yield ans.text

@@ -1,11 +1,24 @@
-"""Hybrid retrieval: dense (Chroma, cosine) + lexical (BM25, stemmed), fused by rank.
+"""Hybrid retrieval in two stages: find passages, then the sentences in them that answer.
 
-Dense search finds paraphrases ("offered to help" for "what did Iran propose"); BM25
-finds exact names and rare words the small embedding model blurs. Reciprocal-rank fusion
-needs no score calibration between the two.
+1. Candidate chunks: dense search over *sentence* vectors in Chroma (a question matches a
+   sentence far better than a 500-character passage), grouped by chunk, fused by rank with
+   BM25 over stemmed chunk text (exact names and rare words the small model blurs).
+   Reciprocal-rank fusion needs no score calibration between the two.
+2. Sentence re-scoring inside the best ``rerank_chunks`` chunks:
+   ``0.7·cosine + 0.3·IDF-weighted overlap of the question's stemmed words + 0.05·chunk
+   prior``, or a cross-encoder when ``reranker_model`` is set. The best sentences become
+   the passages (with ``window`` neighbours either side); adjacent or overlapping ones are
+   merged, so no text is returned twice.
+
+On the dev half of SQuAD 2.0 this finds the answer within 1,500 characters for ~0.95 of
+questions, against ~0.92 for whole chunks (see benchmarks/RESULTS.md).
+
+The article table, chunk records and BM25 index live in this process's memory, rebuilt
+from Chroma (the only source of truth) by ``refresh`` whenever the store revision changes.
 """
 from __future__ import annotations
 
+import bisect
 import threading
 from dataclasses import dataclass
 
@@ -13,7 +26,10 @@ import numpy as np
 
 from rag.lexical import LexicalIndex
 from rag.store import ArticleMeta, ArticleStore
+from rag.text import stems
 from rag.types import Passage
+
+W_COS, W_LEX, W_PRIOR = 0.7, 0.3, 0.05
 
 
 @dataclass(frozen=True)
@@ -25,6 +41,37 @@ class ChunkRecord:
     text: str
     sentences: tuple[tuple[int, int], ...]
 
+    def sentence(self, k: int) -> str:
+        s, e = self.sentences[k]
+        return self.text[s - self.start:e - self.start]
+
+
+@dataclass
+class Scored:
+    """One candidate sentence: chunk row, index in the chunk, score, vector."""
+    row: int
+    k: int
+    score: float
+    vector: np.ndarray
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One store revision as this process sees it; swapped whole, so a reader that takes
+    ``retriever.snap`` once never mixes two revisions."""
+    revision: str | None = None
+    articles: dict = None
+    chunks: list = None
+    row_of: dict = None
+    keys: list = None  # (article_id, start) per chunk row, sorted, for bisect
+    lexical: LexicalIndex = None
+
+    @classmethod
+    def build(cls, revision, articles: dict, chunks: list[ChunkRecord]) -> "Snapshot":
+        chunks = sorted(chunks, key=lambda c: (c.article_id, c.start))
+        return cls(revision, articles, chunks, {c.id: r for r, c in enumerate(chunks)},
+                   [(c.article_id, c.start) for c in chunks], LexicalIndex.from_texts([c.text for c in chunks]))
+
 
 def _parse_sents(value: str) -> tuple[tuple[int, int], ...]:
     return tuple(tuple(int(x) for x in pair.split("-")) for pair in value.split(",") if pair)
@@ -33,57 +80,156 @@ def _parse_sents(value: str) -> tuple[tuple[int, int], ...]:
 class HybridRetriever:
     def __init__(self, store: ArticleStore, embedder, settings):
         self.store, self.embedder, self.settings = store, embedder, settings
-        self.revision: str | None = None
-        self.articles: dict[str, ArticleMeta] = {}
-        self.chunks: list[ChunkRecord] = []
-        self.row_of: dict[str, int] = {}
-        self.lexical = LexicalIndex([])
+        self.snap = Snapshot(None, {}, [], {}, [], LexicalIndex([]))
+        self.vectors = VectorCache(store)
+        self.reranker = None
         self._lock = threading.Lock()
 
-    def refresh(self) -> None:
-        """Reload the article table and the BM25 index when the store revision moved."""
+    @property
+    def articles(self) -> dict[str, ArticleMeta]:
+        return self.snap.articles
+
+    @property
+    def chunks(self) -> list[ChunkRecord]:
+        return self.snap.chunks
+
+    @property
+    def lexical(self) -> LexicalIndex:
+        return self.snap.lexical
+
+    def refresh(self) -> Snapshot:
+        """The current snapshot, rebuilt first when the store revision moved."""
         rev = self.store.revision()
-        if rev == self.revision:
-            return
+        if rev == self.snap.revision:
+            return self.snap
         with self._lock:
-            if rev == self.revision:
-                return
-            articles = self.store.table()
-            chunks = [ChunkRecord(i, m["article_id"], m["start"], m["end"], d, _parse_sents(m.get("sents", "")))
-                      for i, d, m in self.store.iter_chunks()
-                      if m["article_id"] in articles and articles[m["article_id"]].hash == m["gen"]]
-            chunks.sort(key=lambda c: (c.article_id, c.start))
-            lexical = LexicalIndex.from_texts([c.text for c in chunks])
-            # Swap everything at once so concurrent readers see one consistent revision.
-            self.articles, self.chunks, self.lexical = articles, chunks, lexical
-            self.row_of = {c.id: r for r, c in enumerate(chunks)}
-            self.revision = rev
+            if rev != self.snap.revision:
+                articles = self.store.table()
+                chunks = [ChunkRecord(i, m["article_id"], m["start"], m["end"], d, _parse_sents(m.get("sents", "")))
+                          for i, d, m in self.store.iter_chunks()
+                          if m["article_id"] in articles and articles[m["article_id"]].hash == m["gen"]]
+                self.snap = Snapshot.build(rev, articles, chunks)
+            return self.snap
 
-    def search(self, query: str, k: int, article_ids=None, query_vec=None) -> list[Passage]:
-        self.refresh()
-        if not self.chunks:
+    # -- stage 1: chunks -------------------------------------------------------------------
+    def search(self, query: str, k: int, article_ids=None, query_vec=None, window: int | None = None) -> list[Passage]:
+        """The ``k`` best passages for ``query``, best first."""
+        snap = self.refresh()
+        if not snap.chunks:
             return []
+        qv = self.embedder.embed_query(query) if query_vec is None else np.asarray(query_vec)
+        rows = self._chunks(snap, query, qv, article_ids)
+        scored = self.score_sentences(snap, query, qv, rows)
+        w = self.settings.window if window is None else window
+        return self._passages(snap, scored, k, w)
+
+    def _chunks(self, snap: Snapshot, query: str, qv, article_ids) -> list[int]:
         s = self.settings
-        qv = self.embedder.embed_query(query) if query_vec is None else query_vec
+        chunk_ids = (i.rsplit(":", 1)[0] for i, _ in self.store.query(qv.tolist(), s.candidates * 2, article_ids))
+        dense_rows = list(dict.fromkeys(snap.row_of[c] for c in chunk_ids if c in snap.row_of))  # skips uncommitted
+        lexical_rows = [r for r, _ in snap.lexical.top(query, s.candidates, _mask(snap, article_ids))]
         fused: dict[int, float] = {}
-        for rank, row in enumerate(self._dense(qv, s.candidates, article_ids)):
-            fused[row] = fused.get(row, 0.0) + s.dense_weight / (s.rrf_k + rank + 1)
-        for rank, (row, _) in enumerate(self.lexical.top(query, s.candidates, self._mask(article_ids))):
-            fused[row] = fused.get(row, 0.0) + s.lexical_weight / (s.rrf_k + rank + 1)
-        best = sorted(fused.items(), key=lambda kv: -kv[1])[:k]
-        top = (s.dense_weight + s.lexical_weight) / (s.rrf_k + 1)
-        return [self._passage(self.chunks[row], score / top) for row, score in best]
+        for weight, ranking in ((s.dense_weight, dense_rows[:s.candidates]), (s.lexical_weight, lexical_rows)):
+            for rank, row in enumerate(ranking):
+                fused[row] = fused.get(row, 0.0) + weight / (s.rrf_k + rank + 1)
+        return sorted(fused, key=lambda r: -fused[r])[:s.rerank_chunks]
 
-    def _dense(self, qv, n: int, article_ids) -> list[int]:
-        hits = self.store.query(np.asarray(qv).tolist(), n, article_ids)
-        return [self.row_of[i] for i, *_ in hits if i in self.row_of]  # skips uncommitted chunks
+    def vectors_for(self, sentences: list[tuple[str, int, int, str]]) -> np.ndarray:
+        """Stored vectors of (article_id, start, end, text) sentences; embedded if not stored."""
+        snap = self.snap
+        ids = [_sentence_id(snap, a, s, e) or f"{a}@{s}-{e}" for a, s, e, _ in sentences]
+        return self.vectors.get(ids, [t for *_, t in sentences], self.embedder)
 
-    def _mask(self, article_ids) -> np.ndarray | None:
-        if not article_ids:
-            return None
-        wanted = set(article_ids)
-        return np.array([c.article_id in wanted for c in self.chunks])
+    def sentence_before(self, article_id: str, start: int) -> str:
+        """The sentence just before the one at ``start`` (for "He said..." sentences)."""
+        snap = self.snap
+        row = bisect.bisect_right(snap.keys, (article_id, start)) - 1
+        if row < 0 or snap.chunks[row].article_id != article_id:
+            return ""
+        c = snap.chunks[row]
+        k = next((i for i, (s, _) in enumerate(c.sentences) if s == start), None)
+        if k:
+            return c.sentence(k - 1)
+        prev = snap.chunks[row - 1] if k == 0 and row > 0 else None
+        return prev.sentence(len(prev.sentences) - 1) if prev and prev.article_id == article_id else ""
 
-    def _passage(self, c: ChunkRecord, score: float) -> Passage:
-        title = self.articles[c.article_id].title if c.article_id in self.articles else ""
-        return Passage(c.article_id, c.text, c.start, c.end, round(float(score), 4), title, c.sentences)
+    # -- stage 2: sentences ----------------------------------------------------------------
+    def score_sentences(self, snap: Snapshot, query: str, qv, rows: list[int]) -> list[Scored]:
+        chunks = snap.chunks
+        ids = [(row, k, f"{chunks[row].id}:{k}") for row in rows for k in range(len(chunks[row].sentences))]
+        if not ids:
+            return []
+        vecs = self.vectors.get([i for *_, i in ids], [chunks[r].sentence(k) for r, k, _ in ids], self.embedder)
+        cos = vecs @ qv
+        weights = {t: snap.lexical.idf(t) for t in set(stems(query))}
+        total = sum(weights.values()) or 1.0
+        prior = {row: 1.0 / (1 + rank) for rank, row in enumerate(rows)}
+        out = []
+        for (row, k, _), c, v in zip(ids, cos, vecs):
+            words = set(stems(chunks[row].sentence(k)))
+            overlap = sum(w for t, w in weights.items() if t in words) / total
+            out.append(Scored(row, k, W_COS * float(c) + W_LEX * overlap + W_PRIOR * prior[row], v))
+        if self.reranker is not None:
+            self.reranker.rescore(query, out, self)
+        return sorted(out, key=lambda x: -x.score)
+
+    def _passages(self, snap: Snapshot, scored: list[Scored], k: int, window: int) -> list[Passage]:
+        """Windows around the best sentences until there are ``k``; a window that overlaps
+        or abuts an earlier one (same chunk) joins it, so no text is returned twice."""
+        spans: list[list] = []  # [row, first k, last k, score]
+        for sc in scored:
+            if len(spans) >= k:
+                break
+            n = len(snap.chunks[sc.row].sentences)
+            lo, hi = max(0, sc.k - window), min(n - 1, sc.k + window)
+            mine = next((sp for sp in spans if sp[0] == sc.row and lo <= sp[2] + 1 and sp[1] <= hi + 1), None)
+            if mine:
+                mine[1], mine[2] = min(mine[1], lo), max(mine[2], hi)
+            else:
+                spans.append([sc.row, lo, hi, sc.score])
+        return [_passage(snap, row, lo, hi, score) for row, lo, hi, score in spans]
+
+
+def _passage(snap: Snapshot, row: int, lo: int, hi: int, score: float) -> Passage:
+    c = snap.chunks[row]
+    s, e = c.sentences[lo][0], c.sentences[hi][1]
+    title = snap.articles[c.article_id].title if c.article_id in snap.articles else ""
+    return Passage(c.article_id, c.text[s - c.start:e - c.start], s, e, round(float(score), 4), title,
+                   c.sentences[lo:hi + 1])
+
+
+def _mask(snap: Snapshot, article_ids) -> np.ndarray | None:
+    if not article_ids:
+        return None
+    wanted = set(article_ids)
+    return np.array([c.article_id in wanted for c in snap.chunks])
+
+
+def _sentence_id(snap: Snapshot, article_id: str, start: int, end: int) -> str | None:
+    row = bisect.bisect_right(snap.keys, (article_id, start)) - 1
+    if row < 0 or snap.chunks[row].article_id != article_id:
+        return None
+    c = snap.chunks[row]
+    return f"{c.id}:{c.sentences.index((start, end))}" if (start, end) in c.sentences else None
+
+
+class VectorCache:
+    """Sentence vectors by id: from memory, else one Chroma ``get`` for all that are missing,
+    else (rows written by an older version) embedded on the spot. Bounded."""
+
+    LIMIT = 200_000
+
+    def __init__(self, store: ArticleStore):
+        self.store, self._vecs = store, {}
+
+    def get(self, ids: list[str], texts: list[str], embedder) -> np.ndarray:
+        missing = [i for i in ids if i not in self._vecs]
+        if missing:
+            if len(self._vecs) + len(missing) > self.LIMIT:
+                self._vecs.clear()
+            found = self.store.sentence_vectors(missing)
+            self._vecs.update((i, np.asarray(v, dtype=np.float32)) for i, v in found.items())
+            absent = [(i, t) for i, t in zip(ids, texts) if i not in self._vecs]
+            if absent:
+                self._vecs.update(zip([i for i, _ in absent], embedder.embed_documents([t for _, t in absent])))
+        return np.stack([self._vecs[i] for i in ids])

@@ -53,7 +53,11 @@ class RetrievalSettings(BaseModel):
     rrf_k: int = Field(20, description="Reciprocal-rank-fusion constant; smaller favours top ranks.")
     dense_weight: float = Field(1.0, description="Weight of the dense ranking in the fusion.")
     lexical_weight: float = Field(1.0, description="Weight of the BM25 (stemmed) ranking in the fusion.")
-    window: int = Field(1, description="Sentences of context kept either side of a passage's best sentence.")
+    rerank_chunks: int = Field(12, description="Best fused chunks whose sentences are re-scored one by one.")
+    window: int = Field(
+        0, description="Sentences of context kept either side of each best sentence in retrieve(); "
+        "0 returns the answering sentences alone (most answers per character), 1 adds a neighbour each side."
+    )
     reranker_model: str = Field(
         "", description="Optional cross-encoder model path for reranking; empty disables it."
     )
@@ -62,9 +66,9 @@ class RetrievalSettings(BaseModel):
 class AnswerSettings(BaseModel):
     max_chars: int = Field(300, description="Target length of an extractive answer.")
     max_sentences: int = Field(3, description="Most sentences an extractive answer quotes.")
-    passages: int = Field(6, description="Retrieved passages the answerer reads.")
+    passages: int = Field(8, description="Retrieved passages (best sentences) the answerer reads.")
     min_score: float = Field(
-        0.30, description="Refusal threshold on the best sentence's relevance score (0..1); "
+        0.42, description="Refusal threshold on the evidence score (0.6·best cosine + 0.4·best word overlap, 0..1); "
         "below it the answer is the fixed 'cannot answer' phrase. Calibrated on SQuAD 2.0 dev."
     )
 

@@ -1,10 +1,13 @@
-"""The article store: three Chroma collections behind one small class.
+"""The article store: four Chroma collections behind one small class.
 
 - ``<prefix>_articles``: one record per article (full cleaned text + title, source, date,
   content hash). Writing this record is the *commit point* of an article.
-- ``<prefix>_chunks``: embedded passages, each tagged with its article and the content
-  hash (``gen``) it was cut from. Readers only see chunks whose ``gen`` equals the
-  committed article hash, so a half-written replacement is never visible.
+- ``<prefix>_chunks``: passages (text, offsets, sentence spans), each tagged with its
+  article and the content hash (``gen``) it was cut from. Readers only see chunks whose
+  ``gen`` equals the committed article hash, so a half-written replacement is never
+  visible. A chunk's vector is the mean of its sentences' vectors.
+- ``<prefix>_sentences``: one vector per sentence (id ``<chunk id>:<k>``), the unit of
+  dense search: a question matches a sentence far better than a whole passage.
 - ``<prefix>_meta``: the store revision (bumped on every change, so readers notice new
   articles cheaply), the embedding model the vectors belong to, and a "dirty" flag that
   tells the next ingest to sweep orphans left by a crash.
@@ -13,6 +16,7 @@ Local (``PersistentClient``) and server (``HttpClient``) mode share all of this.
 """
 from __future__ import annotations
 
+import functools
 import os
 import uuid
 from dataclasses import dataclass
@@ -68,16 +72,43 @@ def _http_client(chromadb, url: str, settings):
     return client
 
 
+def _connection_error(e: Exception) -> bool:
+    import httpx
+
+    return isinstance(e, (httpx.TransportError, ConnectionError)) or "Could not connect" in str(e)
+
+
+def _server_errors(fn):
+    """A server that went away mid-session becomes one clear ChromaUnavailableError."""
+    @functools.wraps(fn)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return fn(self, *args, **kwargs)
+        except Exception as e:
+            if _connection_error(e):
+                raise ChromaUnavailableError(
+                    f"lost the Chroma server ({type(e).__name__}); restart it ('chroma run --path DIR') "
+                    "and try again (an interrupted ingest is completed by the next run)") from None
+            raise
+    return wrapper
+
+
 class ArticleStore:
     def __init__(self, client, prefix: str = "news", create: bool = False):
         self.client = client
         self.prefix = prefix
         get = self._create if create else self._get
-        self.articles, self.chunks, self.meta = (get(f"{prefix}_{n}") for n in ("articles", "chunks", "meta"))
+        self.articles, self.chunks, self.sentences, self.meta = (
+            get(f"{prefix}_{n}") for n in ("articles", "chunks", "sentences", "meta"))
 
     @classmethod
     def open(cls, settings, create: bool = False) -> "ArticleStore":
         return cls(open_client(settings.db, settings.chroma_url, create), settings.collection, create)
+
+    def drop(self) -> None:
+        """Delete this store's collections (throw-away stores, e.g. an evaluation's)."""
+        for c in (self.articles, self.chunks, self.sentences, self.meta):
+            self.client.delete_collection(c.name)
 
     def _create(self, name: str):
         return self.client.get_or_create_collection(name, configuration=_SPACE, embedding_function=None)
@@ -144,36 +175,54 @@ class ArticleStore:
     def delete_article(self, article_id: str) -> None:
         self.articles.delete(ids=[article_id])  # uncommit first: readers stop seeing it at once
         self.chunks.delete(where={"article_id": article_id})
+        self.sentences.delete(where={"article_id": article_id})
 
     # -- chunks --------------------------------------------------------------------
     def write_chunks(self, ids, texts, embeddings, metadatas) -> None:
+        self._upsert(self.chunks, ids=ids, documents=texts, embeddings=embeddings, metadatas=metadatas)
+
+    def write_sentences(self, ids, embeddings, metadatas) -> None:
+        """Sentence vectors (no text: a sentence is its chunk's text at the chunk's spans)."""
+        self._upsert(self.sentences, ids=ids, embeddings=embeddings, metadatas=metadatas)
+
+    def _upsert(self, collection, **columns) -> None:
         step = self.client.get_max_batch_size()
-        for i in range(0, len(ids), step):
-            self.chunks.upsert(ids=ids[i:i + step], documents=texts[i:i + step],
-                               embeddings=embeddings[i:i + step], metadatas=metadatas[i:i + step])
+        for i in range(0, len(columns["ids"]), step):
+            collection.upsert(**{k: v[i:i + step] for k, v in columns.items()})
 
     def drop_stale_chunks(self, article_id: str, gen: str) -> None:
-        self.chunks.delete(where={"$and": [{"article_id": article_id}, {"gen": {"$ne": gen}}]})
+        stale = {"$and": [{"article_id": article_id}, {"gen": {"$ne": gen}}]}
+        self.chunks.delete(where=stale)
+        self.sentences.delete(where=stale)
 
     def query(self, embedding, n: int, article_ids: list[str] | None = None) -> list[tuple[str, float]]:
-        """Nearest chunk ids with cosine similarity (texts come from the reader's cache)."""
+        """Nearest sentence ids (``<chunk id>:<k>``) with cosine similarity."""
         where = {"article_id": {"$in": list(article_ids)}} if article_ids else None
         # Chroma returns fewer than n when fewer match; no count() round trip on the ask path.
-        got = self.chunks.query(query_embeddings=[embedding], n_results=max(1, n), where=where, include=["distances"])
+        got = self.sentences.query(query_embeddings=[embedding], n_results=max(1, n), where=where,
+                                   include=["distances"])
         return [(i, 1.0 - d) for i, d in zip(got["ids"][0], got["distances"][0])]
+
+    def sentence_vectors(self, ids: list[str]) -> dict[str, list[float]]:
+        got = self.sentences.get(ids=ids, include=["embeddings"])
+        return dict(zip(got["ids"], got["embeddings"]))
 
     def iter_chunks(self) -> Iterator[tuple[str, str, dict]]:
         for ids, metas, docs in self._pages(self.chunks, ["metadatas", "documents"]):
             yield from zip(ids, docs, metas)
 
     def repair(self) -> int:
-        """Delete chunks no committed article owns (left by a crash). Returns how many."""
+        """Delete chunks and sentences no committed article owns (left by a crash).
+        Returns how many chunks went."""
         committed = {a.id: a.hash for a in self.table().values()}
-        orphans = [i for ids, metas, _ in self._pages(self.chunks, ["metadatas"])
-                   for i, m in zip(ids, metas) if committed.get(m["article_id"]) != m["gen"]]
-        for i in range(0, len(orphans), 5000):
-            self.chunks.delete(ids=orphans[i:i + 5000])
-        return len(orphans)
+        counts = []
+        for collection in (self.chunks, self.sentences):
+            orphans = [i for ids, metas, _ in self._pages(collection, ["metadatas"])
+                       for i, m in zip(ids, metas) if committed.get(m["article_id"]) != m["gen"]]
+            for i in range(0, len(orphans), 5000):
+                collection.delete(ids=orphans[i:i + 5000])
+            counts.append(len(orphans))
+        return counts[0]
 
     @staticmethod
     def _pages(collection, include, size: int = 5000):
@@ -184,3 +233,8 @@ class ArticleStore:
                 return
             yield got["ids"], got.get("metadatas") or [None] * len(got["ids"]), got.get("documents") or [None] * len(got["ids"])
             offset += len(got["ids"])
+
+
+for _name, _fn in list(vars(ArticleStore).items()):
+    if callable(_fn) and not _name.startswith("__") and not isinstance(_fn, (staticmethod, classmethod)):
+        setattr(ArticleStore, _name, _server_errors(_fn))

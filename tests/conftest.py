@@ -62,3 +62,22 @@ def articles_dir(tmp_path) -> Path:
         "# Oil prices climb\n\nOil prices rose 3 percent on Monday, June 4, 2007, after OPEC said it would "
         "keep output unchanged. Traders in London expect further gains this week.\n", encoding="utf-8")
     return d
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory):
+    """A real `chroma run` server on a free port, for the whole session."""
+    from tests.server import ChromaServer
+
+    server = ChromaServer(tmp_path_factory.mktemp("chroma-server") / "data").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def server_settings(chroma_server, request) -> Settings:
+    """Settings pointing at the test server, with a collection prefix of this test's own."""
+    import hashlib
+
+    prefix = "t" + hashlib.sha1(request.node.nodeid.encode()).hexdigest()[:10]
+    return Settings(chroma_url=chroma_server.url, collection=prefix)

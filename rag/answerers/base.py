@@ -16,6 +16,8 @@ def refusal(question: str = "", passages: list[Passage] | None = None, answerer:
 
 class Answerer(ABC):
     name = "base"
+    #: sentences of context around each retrieved sentence; None: the retrieval setting
+    context_window: int | None = None
 
     @abstractmethod
     def answer(self, question: str, passages: list[Passage], history=None, said: str = "") -> Answer:

@@ -14,7 +14,8 @@ _UNIT = r"(?:seconds|minutes?|hours?|days?|weeks?|months?|years?|decades?|centur
 PERSON = re.compile(r"\b(?!(?:The|A|An|In|At|On|But|And|If|When|While|After|Before|This|That|Those|These|He|She|They|It|We|Mr|Mrs|Ms|Dr)\b)[A-Z][a-z]+(?:\s+(?:al-|de |van |von )?[A-Z][\w’'-]+)+")
 
 _PATTERNS = {
-    "duration": re.compile(rf"\b{_NUM}[- ]{_UNIT}\b|\b(?:a|an|less than a|more than a) {_UNIT}\b", re.I),
+    # "in less than a month" says when, not how long: no duration right after in/within.
+    "duration": re.compile(rf"(?<!\bin )(?<!within )(?<!than )(?:\b{_NUM}[- ]{_UNIT}\b|\b(?:a|an|less than a|more than a) {_UNIT}\b)", re.I),
     "number": re.compile(rf"\b{_NUM}\b|%|\$|percent", re.I),
     "date": re.compile(rf"\b(?:1[0-9]{{3}}|20[0-9]{{2}})\b|\b{_MONTH}\b|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|tomorrow|ago|later|earlier|century)\b|\b(?:in|within) (?:less than |more than |about )?(?:a|an|one|two|three|\d+) (?:days?|weeks?|months?|years?)\b|\bnext (?:week|month|year)\b|\b\d{{1,2}}(?::\d\d)? ?[ap]\.m\.", re.I),
     "place": re.compile(r"\b(?:in|at|from|near|inside|outside) (?:the )?[A-Z][\w’'-]+"),
@@ -38,7 +39,7 @@ _RULES = [
 
 
 #: Words that only say what kind of answer is wanted ("how LONG"), not what it is about.
-TYPE_WORDS = {"duration": {"long", "time"}, "number": {"mani", "much", "old", "far", "big", "larg", "number", "percentag", "amount"},
+TYPE_WORDS = {"duration": {"long", "time", "last", "take"}, "number": {"mani", "much", "old", "far", "big", "larg", "number", "percentag", "amount"},
               "date": {"year", "date", "day", "time", "month", "centuri"}, "place": {"citi", "countri", "place", "locat"},
               "person": {"person", "man", "woman"}, "reason": set(), "past": set(),
               # "What is Iran ACCUSED of?" asks for a charge; a sentence merely naming

@@ -28,6 +28,8 @@ _MARKER = re.compile(r"\s?\[(\d+)\]")
 
 
 class LLMAnswerer(Answerer):
+    context_window = 1  # a model writes better from a sentence with its neighbours
+
     def __init__(self, model, name: str = "llm", endpoint: str = ""):
         self.model, self.name, self.endpoint = model, name, endpoint
 

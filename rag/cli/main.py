@@ -1,10 +1,11 @@
-"""The `rag` command: one module per command group (ask, chat, ingest)."""
+"""The `rag` command: one module per command group (ask, chat, eval, ingest)."""
 from __future__ import annotations
 
 import click
 
 from rag.cli.ask import ask
 from rag.cli.chat import chat
+from rag.cli.eval import eval_command
 from rag.cli.common import FriendlyGroup
 
 
@@ -15,6 +16,7 @@ def main():
 
 main.add_command(ask)
 main.add_command(chat)
+main.add_command(eval_command)
 
 
 def _add_ingest() -> None:
