@@ -72,6 +72,8 @@ def decode(data: bytes) -> str:
     """UTF-8 (or UTF-16/32 with a byte-order mark); anything else is refused, not guessed."""
     encoding = next((enc for bom, enc in _BOMS if data.startswith(bom)), "utf-8")
     if encoding == "utf-8" and b"\x00" in data[:8192]:
+        if _utf16_without_bom(data):
+            raise SourceError("UTF-16 text without a byte-order mark; re-save it as UTF-8")
         raise SourceError("binary file, not text")
     try:
         text = data.decode(encoding)
@@ -80,6 +82,16 @@ def decode(data: bytes) -> str:
     if _looks_binary(text):
         raise SourceError("binary file, not text")
     return text
+
+
+def _utf16_without_bom(data: bytes) -> bool:
+    """Text in UTF-16 has a NUL in every other byte (ASCII letters); binary files do not."""
+    head = data[:4096]
+    for parity in (0, 1):
+        zeros = head[parity::2].count(0)
+        if zeros > 0.9 * len(head[parity::2]) and head[1 - parity::2].count(0) < 0.1 * len(head[1 - parity::2]):
+            return True
+    return False
 
 
 def _looks_binary(text: str) -> bool:

@@ -44,6 +44,9 @@ class IngestReport:
                 f"{len(self.removed)} removed, {len(self.failed)} failed{dup}")
 
 
+FLUSH_CHUNKS = 256  # staged chunks that trigger embedding + writing: bounds memory on big runs
+
+
 def _unit(v):
     norm = float((v ** 2).sum() ** 0.5)
     return v / norm if norm else v
@@ -88,7 +91,7 @@ class Ingestor:
             self.report.failed.append((source, str(e)))
             return
         self._stage(doc)
-        if sum(len(p.chunks) for p in self.pending) >= self.settings.embedding.batch_size * 4:
+        if sum(len(p.chunks) for p in self.pending) >= FLUSH_CHUNKS:
             self.flush()
 
     def _stage(self, doc: CleanDoc) -> None:

