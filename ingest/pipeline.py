@@ -44,7 +44,7 @@ class IngestReport:
                 f"{len(self.removed)} removed, {len(self.failed)} failed{dup}")
 
 
-FLUSH_CHUNKS = 256  # staged chunks that trigger embedding + writing: bounds memory on big runs
+FLUSH_CHUNKS = 512  # staged chunks that trigger embedding + writing: bounds memory on big runs
 
 
 def _unit(v):
@@ -68,6 +68,31 @@ class _Pending:
     is_new: bool
 
 
+class _Rows:
+    """The Chroma rows of one flush group: sentence rows, then chunk rows (vector = the
+    normalised mean of its sentences' vectors)."""
+
+    def __init__(self):
+        self.sentences = 0
+        self.sent_ids, self.sent_metas = [], []
+        self.chunk_ids, self.chunk_texts, self.chunk_vecs, self.chunk_metas = [], [], [], []
+
+    def add(self, p: _Pending, vectors) -> None:
+        a, row = p.meta, 0
+        for c in p.chunks:
+            cid = f"{a.id}-{a.hash[:12]}-{c.index:05d}"
+            n = len(c.sentences)
+            self.sent_ids += [f"{cid}:{k}" for k in range(n)]
+            self.sent_metas += [{"article_id": a.id, "gen": a.hash}] * n
+            self.chunk_ids.append(cid)
+            self.chunk_texts.append(c.text)
+            self.chunk_vecs.append(_unit(vectors[row:row + n].mean(axis=0)).tolist())
+            self.chunk_metas.append({"article_id": a.id, "gen": a.hash, "start": c.start, "end": c.end,
+                                     "sents": ",".join(f"{s}-{e}" for s, e in c.sentences)})
+            row += n
+        self.sentences += row
+
+
 class Ingestor:
     """One ingestion run over one store; feed it sources, then ``finish``."""
 
@@ -78,6 +103,7 @@ class Ingestor:
         self.store.check_model(self.embedder.model_id, self.embedder.dim, claim=True)
         self.report = IngestReport()
         self.known = self.store.table()
+        self.by_hash = {m.hash: m.id for m in self.known.values()}  # duplicate check without a query
         self.pending: list[_Pending] = []
         self.changed = False
         if self.store.is_dirty():  # the last run died mid-write: sweep what it left
@@ -110,44 +136,36 @@ class Ingestor:
             return
         meta = ArticleMeta(aid, doc.title, doc.source, doc.published, h, len(chunks))
         self.known[aid] = meta
+        self.by_hash[h] = aid
         self.pending.append(_Pending(meta, doc.text, chunks, old is None))
 
     def _holder_of(self, h: str, aid: str) -> str | None:
-        staged = next((p.meta.id for p in self.pending if p.meta.hash == h), None)
-        return staged or next((i for i in self.store.find_hash(h) if i != aid), None)
+        """Another article (stored or staged in this run) holding exactly this content."""
+        holder = self.by_hash.get(h)
+        known = self.known.get(holder) if holder else None
+        return holder if holder != aid and known is not None and known.hash == h else None
 
     def flush(self) -> None:
-        """Embed every staged sentence in one batch, then write article by article."""
+        """Embed every staged sentence in one batch, then write the whole group: all
+        sentences, all chunks, then all article records (the commit), then stale rows.
+        Each Chroma write costs ~20 ms however small, so one per group, not per article."""
         if not self.pending:
             return
         texts = [c.text[s - c.start:e - c.start] for p in self.pending for c in p.chunks for s, e in c.sentences]
         vectors = self.embedder.embed_documents(texts)
         self.store.set_dirty(True)
         self.changed = True
-        row = 0
+        rows = _Rows()
         for p in self.pending:
-            n = sum(len(c.sentences) for c in p.chunks)
-            self._write(p, vectors[row:row + n])
-            row += n
+            rows.add(p, vectors[rows.sentences:rows.sentences + sum(len(c.sentences) for c in p.chunks)])
+        self.store.write_sentences(rows.sent_ids, vectors.tolist(), rows.sent_metas)
+        self.store.write_chunks(rows.chunk_ids, rows.chunk_texts, rows.chunk_vecs, rows.chunk_metas)
+        self.store.commit_articles([(p.meta, p.text) for p in self.pending])
+        for p in self.pending:
+            if not p.is_new:  # a new article has no old rows (a crash's leftovers were repaired at start)
+                self.store.drop_stale_chunks(p.meta.id, p.meta.hash)
+            (self.report.added if p.is_new else self.report.updated).append(p.meta.id)
         self.pending = []
-
-    def _write(self, p: _Pending, vectors) -> None:
-        """Sentences, then chunks, then the article record (the commit), then stale rows."""
-        a = p.meta
-        ids = [f"{a.id}-{a.hash[:12]}-{c.index:05d}" for c in p.chunks]
-        sent_ids, sent_metas, chunk_vecs, row = [], [], [], 0
-        for cid, c in zip(ids, p.chunks):
-            sent_ids += [f"{cid}:{k}" for k in range(len(c.sentences))]
-            sent_metas += [{"article_id": a.id, "gen": a.hash}] * len(c.sentences)
-            chunk_vecs.append(_unit(vectors[row:row + len(c.sentences)].mean(axis=0)))
-            row += len(c.sentences)
-        self.store.write_sentences(sent_ids, vectors.tolist(), sent_metas)
-        metas = [{"article_id": a.id, "gen": a.hash, "start": c.start, "end": c.end,
-                  "sents": ",".join(f"{s}-{e}" for s, e in c.sentences)} for c in p.chunks]
-        self.store.write_chunks(ids, [c.text for c in p.chunks], [v.tolist() for v in chunk_vecs], metas)
-        self.store.commit_article(a, p.text)
-        self.store.drop_stale_chunks(a.id, a.hash)
-        (self.report.added if p.is_new else self.report.updated).append(a.id)
 
     def prune(self) -> None:
         """Remove articles whose source file no longer exists (URLs are kept)."""

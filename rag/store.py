@@ -165,12 +165,12 @@ class ArticleStore:
         return Article(article_id, m["title"], m["source"], m.get("published") or None,
                        got["documents"][0], m["hash"], m["chunks"])
 
-    def find_hash(self, content_hash: str) -> list[str]:
-        return self.articles.get(where={"hash": content_hash}, include=[])["ids"]
-
-    def commit_article(self, a: ArticleMeta, text: str) -> None:
-        meta = {"title": a.title, "source": a.source, "published": a.published or "", "hash": a.hash, "chunks": a.chunks}
-        self.articles.upsert(ids=[a.id], embeddings=[_UNIT], documents=[text], metadatas=[meta])
+    def commit_articles(self, items: list[tuple[ArticleMeta, str]]) -> None:
+        """Write article records (with their text): the moment they become visible."""
+        metas = [{"title": a.title, "source": a.source, "published": a.published or "", "hash": a.hash,
+                  "chunks": a.chunks} for a, _ in items]
+        self._upsert(self.articles, ids=[a.id for a, _ in items], embeddings=[_UNIT] * len(items),
+                     documents=[t for _, t in items], metadatas=metas)
 
     def delete_article(self, article_id: str) -> None:
         self.articles.delete(ids=[article_id])  # uncommit first: readers stop seeing it at once

@@ -89,7 +89,7 @@ def test_crash_between_chunks_and_commit_is_repaired(fake_settings, articles_dir
     def crash(self, *a, **k):
         raise RuntimeError("killed")
 
-    monkeypatch.setattr(ArticleStore, "commit_article", crash)
+    monkeypatch.setattr(ArticleStore, "commit_articles", crash)
     with pytest.raises(RuntimeError):
         ingest([str(f)], settings=fake_settings)
     monkeypatch.undo()

