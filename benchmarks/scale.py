@@ -251,7 +251,7 @@ def main() -> None:
             print(json.dumps(peers[n]), flush=True)
     cold = None if args.no_cold else cold_start(work)
     text = report(rows, peers, cold, args)
-    write_section(text, "scale")
+    write_section(text, f"scale-{'-'.join(map(str, args.sizes))}")  # one section per size list
     print(text)
     if not args.work:
         shutil.rmtree(work, ignore_errors=True)

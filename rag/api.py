@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import copy
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Iterator
 
@@ -35,8 +36,10 @@ class ArticleQA:
         spec = llm if isinstance(llm, str) else None
         self.settings = (settings or Settings()).override(
             db=Path(db) if db else None, chroma_url=chroma_url, llm=spec)
-        self.store = store or ArticleStore.open(self.settings)
-        self.embedder = get_embedder(self.settings.embedding)
+        with ThreadPoolExecutor(1) as pool:  # the model loads while the store opens: faster start
+            embedder = pool.submit(get_embedder, self.settings.embedding)
+            self.store = store or ArticleStore.open(self.settings)
+            self.embedder = embedder.result()
         self.store.check_model(self.embedder.model_id, self.embedder.dim)
         self.retriever = HybridRetriever(self.store, self.embedder, self.settings.retrieval)
         model = llm if llm is not None and spec is None else None

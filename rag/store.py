@@ -30,6 +30,9 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 _SPACE = {"hnsw": {"space": "cosine"}}
 _UNIT = [1.0]  # article/meta records need a vector; they are never searched by it
+LAYOUT = 2  # 2: sentence vectors in their own collection (layout 1 embedded chunks only)
+OLD_LAYOUT = ("this store was written by an older version of news-rag (no sentence vectors); "
+              "re-ingest your articles into a new store: rag-ingest SOURCES --db NEW_DIR")
 
 
 @dataclass(frozen=True)
@@ -98,8 +101,13 @@ class ArticleStore:
         self.client = client
         self.prefix = prefix
         get = self._create if create else self._get
-        self.articles, self.chunks, self.sentences, self.meta = (
-            get(f"{prefix}_{n}") for n in ("articles", "chunks", "sentences", "meta"))
+        try:
+            self.articles, self.chunks, self.sentences, self.meta = (
+                get(f"{prefix}_{n}") for n in ("articles", "chunks", "sentences", "meta"))
+        except StoreNotFoundError:
+            if f"{prefix}_articles" in {c.name for c in client.list_collections()}:
+                raise StoreMismatchError(OLD_LAYOUT) from None
+            raise
 
     @classmethod
     def open(cls, settings, create: bool = False) -> "ArticleStore":
@@ -124,13 +132,16 @@ class ArticleStore:
         got = self.meta.get(ids=["model"], include=["metadatas"])
         if got["ids"]:
             m = got["metadatas"][0]
+            if m.get("layout", 1) != LAYOUT:
+                raise StoreMismatchError(OLD_LAYOUT)
             if m["model_id"] != model_id or m["dim"] != dim:
                 raise StoreMismatchError(
                     f"this store was built with embedding model '{m['model_id']}' ({m['dim']}-d), not "
                     f"'{model_id}'; set RAG_EMBEDDING__MODEL to that model or ingest into a new --db"
                 )
         elif claim:
-            self.meta.upsert(ids=["model"], embeddings=[_UNIT], metadatas=[{"model_id": model_id, "dim": dim}])
+            self.meta.upsert(ids=["model"], embeddings=[_UNIT],
+                             metadatas=[{"model_id": model_id, "dim": dim, "layout": LAYOUT}])
 
     def revision(self) -> str:
         got = self.meta.get(ids=["revision"], include=["documents"])

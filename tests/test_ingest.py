@@ -113,3 +113,17 @@ def test_store_refuses_a_different_embedding_model(fake_settings, articles_dir):
     other = fake_settings.model_copy(update={"embedding": EmbeddingSettings(backend="sentence-transformers")})
     with pytest.raises(StoreMismatchError, match="fake-hash-64"):
         ingest([str(articles_dir / "markets.md")], settings=other)
+
+
+def test_a_store_from_an_older_layout_gets_a_clear_message(fake_settings, articles_dir):
+    from rag.errors import StoreMismatchError
+
+    ingest([str(articles_dir)], settings=fake_settings)
+    store = ArticleStore.open(fake_settings)
+    store.meta.delete(ids=["model"])  # what layout 1 wrote: no "layout" key
+    store.meta.add(ids=["model"], embeddings=[[1.0]], metadatas=[{"model_id": "fake-hash-64", "dim": 64}])
+    with pytest.raises(StoreMismatchError, match="older version of news-rag"):
+        store.check_model("fake-hash-64", 64)
+    store.client.delete_collection(store.sentences.name)  # layout 1 had no sentence collection
+    with pytest.raises(StoreMismatchError, match="re-ingest your articles into a new store"):
+        ArticleStore.open(fake_settings)
