@@ -251,7 +251,7 @@ def main() -> None:
             print(json.dumps(peers[n]), flush=True)
     cold = None if args.no_cold else cold_start(work)
     text = report(rows, peers, cold, args)
-    write_section(text, f"scale-{'-'.join(map(str, args.sizes))}")  # one section per size list
+    write_section(text, f"scale-{'-'.join(map(str, args.sizes))}-{'-'.join(args.modes)}")  # one section per run shape
     print(text)
     if not args.work:
         shutil.rmtree(work, ignore_errors=True)
