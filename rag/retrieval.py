@@ -6,7 +6,7 @@
    Reciprocal-rank fusion needs no score calibration between the two.
 2. Sentence re-scoring inside the best ``rerank_chunks`` chunks:
    ``0.7·cosine + 0.3·IDF-weighted overlap of the question's stemmed words + 0.05·chunk
-   prior``, or a cross-encoder when ``reranker_model`` is set. The best sentences become
+   prior``. The best sentences become
    the passages (with ``window`` neighbours either side); adjacent or overlapping ones are
    merged, so no text is returned twice.
 
@@ -48,11 +48,10 @@ class ChunkRecord:
 
 @dataclass
 class Scored:
-    """One candidate sentence: chunk row, index in the chunk, score, vector."""
+    """One candidate sentence: chunk row, index in the chunk, score."""
     row: int
     k: int
     score: float
-    vector: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -82,7 +81,6 @@ class HybridRetriever:
         self.store, self.embedder, self.settings = store, embedder, settings
         self.snap = Snapshot(None, {}, [], {}, [], LexicalIndex([]))
         self.vectors = VectorCache(store)
-        self.reranker = None
         self._lock = threading.Lock()
 
     @property
@@ -165,12 +163,10 @@ class HybridRetriever:
         total = sum(weights.values()) or 1.0
         prior = {row: 1.0 / (1 + rank) for rank, row in enumerate(rows)}
         out = []
-        for (row, k, _), c, v in zip(ids, cos, vecs):
+        for (row, k, _), c in zip(ids, cos):
             words = set(stems(chunks[row].sentence(k)))
             overlap = sum(w for t, w in weights.items() if t in words) / total
-            out.append(Scored(row, k, W_COS * float(c) + W_LEX * overlap + W_PRIOR * prior[row], v))
-        if self.reranker is not None:
-            self.reranker.rescore(query, out, self)
+            out.append(Scored(row, k, W_COS * float(c) + W_LEX * overlap + W_PRIOR * prior[row]))
         return sorted(out, key=lambda x: -x.score)
 
     def _passages(self, snap: Snapshot, scored: list[Scored], k: int, window: int) -> list[Passage]:

@@ -58,9 +58,6 @@ class RetrievalSettings(BaseModel):
         0, description="Sentences of context kept either side of each best sentence in retrieve(); "
         "0 returns the answering sentences alone (most answers per character), 1 adds a neighbour each side."
     )
-    reranker_model: str = Field(
-        "", description="Optional cross-encoder model path for reranking; empty disables it."
-    )
 
 
 class AnswerSettings(BaseModel):
