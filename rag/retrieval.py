@@ -6,7 +6,8 @@
    Reciprocal-rank fusion needs no score calibration between the two.
 2. Sentence re-scoring inside the best ``rerank_chunks`` chunks:
    ``0.7·cosine + 0.3·IDF-weighted overlap of the question's stemmed words + 0.05·chunk
-   prior``. The best sentences become
+   prior``, blended half and half with a cross-encoder when ``reranker_model`` is set
+   (none ships: the default stands on its own). The best sentences become
    the passages (with ``window`` neighbours either side); adjacent or overlapping ones are
    merged, so no text is returned twice.
 
@@ -81,6 +82,7 @@ class HybridRetriever:
         self.store, self.embedder, self.settings = store, embedder, settings
         self.snap = Snapshot(None, {}, [], {}, [], LexicalIndex([]))
         self.vectors = VectorCache(store)
+        self._reranker = None
         self._lock = threading.Lock()
 
     @property
@@ -167,7 +169,19 @@ class HybridRetriever:
             words = set(stems(chunks[row].sentence(k)))
             overlap = sum(w for t, w in weights.items() if t in words) / total
             out.append(Scored(row, k, W_COS * float(c) + W_LEX * overlap + W_PRIOR * prior[row]))
+        if self.settings.reranker_model:
+            self._rerank(query, out, chunks)
         return sorted(out, key=lambda x: -x.score)
+
+    def _rerank(self, query: str, scored: list[Scored], chunks) -> None:
+        """Blend in a cross-encoder's judgement (sigmoid of its logit) half and half."""
+        if self._reranker is None:
+            from sentence_transformers import CrossEncoder  # only loaded when configured
+
+            self._reranker = CrossEncoder(self.settings.reranker_model, device="cpu")
+        logits = self._reranker.predict([(query, chunks[s.row].sentence(s.k)) for s in scored], batch_size=32)
+        for s, z in zip(scored, np.atleast_1d(logits)):
+            s.score = 0.5 * s.score + 0.5 / (1.0 + float(np.exp(-z)))
 
     def _passages(self, snap: Snapshot, scored: list[Scored], k: int, window: int) -> list[Passage]:
         """Windows around the best sentences until there are ``k``; a window that overlaps

@@ -54,6 +54,10 @@ class RetrievalSettings(BaseModel):
     dense_weight: float = Field(1.0, description="Weight of the dense ranking in the fusion.")
     lexical_weight: float = Field(1.0, description="Weight of the BM25 (stemmed) ranking in the fusion.")
     rerank_chunks: int = Field(12, description="Best fused chunks whose sentences are re-scored one by one.")
+    reranker_model: str = Field(
+        "", description="Optional cross-encoder (sentence-transformers CrossEncoder path or name) that "
+        "re-scores the candidate sentences; empty (default) uses the built-in scoring alone."
+    )
     window: int = Field(
         0, description="Sentences of context kept either side of each best sentence in retrieve(); "
         "0 returns the answering sentences alone (most answers per character), 1 adds a neighbour each side."
