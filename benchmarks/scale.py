@@ -61,16 +61,12 @@ def corpus_chars(folder: Path) -> int:
 # -- measured child processes -----------------------------------------------------------------
 def run_child(code: str, *args: str, timeout: float = 7200) -> dict:
     """Run ``code`` in a fresh interpreter; it prints one JSON line (with its own peak RSS)."""
-    t0 = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-c", textwrap.dedent(code), *args], env=ENV,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     out, err = proc.communicate(timeout=timeout)
-    wall = time.perf_counter() - t0
     if proc.returncode != 0:
         raise RuntimeError(f"child failed ({proc.returncode}): {err[-3000:]}")
-    result = json.loads(out.strip().splitlines()[-1])
-    result["wall_s"] = wall
-    return result
+    return json.loads(out.strip().splitlines()[-1])
 
 
 INGEST = """

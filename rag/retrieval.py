@@ -83,6 +83,7 @@ class HybridRetriever:
         self.snap = Snapshot(None, {}, [], {}, [], LexicalIndex([]))
         self.vectors = VectorCache(store)
         self._reranker = None
+        self._queries: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 
     @property
@@ -117,11 +118,21 @@ class HybridRetriever:
         snap = self.refresh()
         if not snap.chunks:
             return []
-        qv = self.embedder.embed_query(query) if query_vec is None else np.asarray(query_vec)
+        qv = self.embed_query(query) if query_vec is None else np.asarray(query_vec)
         rows = self._chunks(snap, query, qv, article_ids)
         scored = self.score_sentences(snap, query, qv, rows)
         w = self.settings.window if window is None else window
         return self._passages(snap, scored, k, w)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """The query vector, remembered for a few questions: the answerer needs the same
+        vector retrieval just computed, and the ask path should embed a question once."""
+        vec = self._queries.get(text)
+        if vec is None:
+            if len(self._queries) >= 64:
+                self._queries = {}  # a fresh dict: other threads may be reading the old one
+            vec = self._queries[text] = self.embedder.embed_query(text)
+        return vec
 
     def _chunks(self, snap: Snapshot, query: str, qv, article_ids) -> list[int]:
         s = self.settings

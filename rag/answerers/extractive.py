@@ -76,11 +76,11 @@ class ExtractiveAnswerer(Answerer):
         kind = answer_type(question)
         q_stems = content_stems(question, kind)
         vecs = self.retriever.vectors_for([(c.passage.article_id, c.start, c.end, c.text) for c in cands])
-        cos = vecs @ self.retriever.embedder.embed_query(question)
+        cos = vecs @ self.retriever.embed_query(question)
         overlap, focus = self._overlap(cands, q_stems)
         # A follow-up ("what was his job before?") is judged against the names it points at.
         names = " ".join(_names(said))
-        ev_cos, ev_overlap = (vecs @ self.retriever.embedder.embed_query(f"{question} {names}"),
+        ev_cos, ev_overlap = (vecs @ self.retriever.embed_query(f"{question} {names}"),
                               self._overlap(cands, q_stems | set(stems(names)))[0]) if names else (cos, overlap)
         entity = set(stems(names)) - q_stems
         for i, c in enumerate(cands):
