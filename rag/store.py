@@ -46,26 +46,27 @@ class ArticleMeta:
 
 
 def open_client(db: Path | str | None, chroma_url: str = "", create: bool = False):
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
+    from rag import chroma_import
 
-    settings = ChromaSettings(anonymized_telemetry=False)
+    settings = chroma_import.chroma_settings()
     if chroma_url:
-        return _http_client(chromadb, chroma_url, settings)
+        return _http_client(chroma_url, settings)
     path = Path(db).expanduser()
     if not create and not (path / "chroma.sqlite3").exists():
         raise StoreNotFoundError(f"no article store at {path}; ingest articles first: rag-ingest FILE --db {path}")
     path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(path), settings=settings)
+    return chroma_import.persistent_client(str(path), settings)
 
 
-def _http_client(chromadb, url: str, settings):
+def _http_client(url: str, settings):
     from urllib.parse import urlparse
+
+    from rag.chroma_import import http_client
 
     u = urlparse(url if "://" in url else f"http://{url}")
     try:
-        client = chromadb.HttpClient(host=u.hostname or "localhost", port=u.port or 8000,
-                                     ssl=u.scheme == "https", settings=settings)
+        client = http_client(host=u.hostname or "localhost", port=u.port or 8000,
+                             ssl=u.scheme == "https", settings=settings)
         client.heartbeat()
     except Exception as e:
         raise ChromaUnavailableError(
