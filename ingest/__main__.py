@@ -1,3 +1,3 @@
-from ingest.cli import main
+from ingest.cli import ingest_command
 
-main()
+ingest_command(prog_name="python -m ingest")

@@ -4,10 +4,13 @@ Where it lives: in the answering process's memory, built from the Chroma chunks 
 (the only source of truth) by ``HybridRetriever.refresh`` whenever the store revision
 changes — after any ingest, update, delete or prune, in this process or another one — and
 at start-up. So it can never disagree with Chroma for longer than one revision check.
+On a revision change only new or changed articles' chunks are fetched and stemmed; the
+stemmed words of the rest are kept from the previous index.
 """
 from __future__ import annotations
 
 import math
+import sys
 from collections import Counter
 
 import numpy as np
@@ -15,10 +18,16 @@ import numpy as np
 from rag.text import stems
 
 
+def tokens_of(text: str) -> list[str]:
+    """Stemmed words, interned: a large store repeats the same few thousand stems millions of times."""
+    return [sys.intern(t) for t in stems(text)]
+
+
 class LexicalIndex:
     def __init__(self, token_lists: list[list[str]]):
         import bm25s
 
+        self.tokens = token_lists  # kept: the next revision re-indexes unchanged chunks without re-stemming
         self.size = len(token_lists)
         self.df = Counter(t for tokens in token_lists for t in set(tokens))
         self.bm25 = bm25s.BM25()
@@ -28,7 +37,7 @@ class LexicalIndex:
 
     @classmethod
     def from_texts(cls, texts: list[str]) -> "LexicalIndex":
-        return cls([stems(t) for t in texts])
+        return cls([tokens_of(t) for t in texts])
 
     def idf(self, term: str) -> float:
         return math.log(1 + (self.size - self.df.get(term, 0) + 0.5) / (self.df.get(term, 0) + 0.5))

@@ -223,6 +223,14 @@ class ArticleStore:
         for ids, metas, docs in self._pages(self.chunks, ["metadatas", "documents"]):
             yield from zip(ids, docs, metas)
 
+    def chunks_of(self, article_ids: list[str], batch: int = 200) -> Iterator[tuple[str, str, dict]]:
+        """(id, text, metadata) of these articles' chunks, every generation (callers keep
+        the committed one)."""
+        for i in range(0, len(article_ids), batch):
+            got = self.chunks.get(where={"article_id": {"$in": article_ids[i:i + batch]}},
+                                  include=["metadatas", "documents"])
+            yield from zip(got["ids"], got["documents"], got["metadatas"])
+
     def repair(self) -> int:
         """Delete chunks and sentences no committed article owns (left by a crash).
         Returns how many chunks went."""

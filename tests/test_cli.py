@@ -57,6 +57,25 @@ def test_bad_input_one_clear_line(runner, tmp_path):
     _one_line_error(runner.invoke(ingest_command, ["--bogus", "x"]), "--bogus")
 
 
+def test_model_without_an_llm_backend_is_refused_with_the_fix(runner, sample_db, monkeypatch):
+    from rag.cli.common import with_model
+
+    monkeypatch.delenv("RAG_LLM", raising=False)
+    err = _one_line_error(runner.invoke(rag, ["ask", "Who?", "--model", "gpt-4o", "--db", str(sample_db)]),
+                          "--model gpt-4o needs an LLM backend", "--llm openai")
+    assert runner.invoke(rag, ["ask", "Who?", "--model", "gpt-4o", "--db", str(sample_db)]).exit_code == 2
+    assert with_model("openai", "m1") == "openai:m1"
+    assert with_model("ollama:llama3", "qwen3") == "ollama:qwen3"  # --model wins over the spec's model
+
+
+def test_python_m_ingest_names_itself_in_help():
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "ingest", "--help"], capture_output=True, text=True, check=True).stdout
+    assert out.startswith("Usage: python -m ingest ")
+
+
 def test_ingest_cli_reports_and_exit_status(runner, tmp_path, fake_settings, monkeypatch, articles_dir):
     monkeypatch.setenv("RAG_EMBEDDING__BACKEND", "fake")
     db = tmp_path / "clidb"

@@ -127,3 +127,40 @@ def test_a_store_from_an_older_layout_gets_a_clear_message(fake_settings, articl
     store.client.delete_collection(store.sentences.name)  # layout 1 had no sentence collection
     with pytest.raises(StoreMismatchError, match="re-ingest your articles into a new store"):
         ArticleStore.open(fake_settings)
+
+
+def _snapshot_view(snap):
+    return ([(c.id, c.text) for c in snap.chunks], snap.lexical.tokens, snap.row_of,
+            {a: m.hash for a, m in snap.articles.items()})
+
+
+def test_a_long_lived_reader_rereads_only_what_changed(fake_settings, articles_dir, monkeypatch):
+    """After another run adds, changes and deletes articles, the reader's next snapshot is
+    exactly a from-scratch one, built from the changed articles' chunks alone."""
+    from rag.embedders import get_embedder
+    from rag.retrieval import HybridRetriever
+
+    (articles_dir / "weather.md").write_text("# Storm\n\nA storm hit the coast on Monday. Ferries stopped.\n")
+    for i in range(4):  # unchanged articles: what the reader must not fetch again
+        (articles_dir / f"note{i}.md").write_text(f"# Note {i}\n\nCouncil meeting number {i} was held.\n")
+    ingest([str(articles_dir)], settings=fake_settings)
+    store = ArticleStore.open(fake_settings)
+    reader = HybridRetriever(store, get_embedder(fake_settings.embedding), fake_settings.retrieval)
+    reader.refresh()
+    (articles_dir / "markets.md").write_text("# Oil prices fall\n\nOil prices fell sharply on Tuesday.\n")
+    (articles_dir / "weather.md").unlink()
+    (articles_dir / "sport.md").write_text("# Cup final\n\nThe home side won the cup final 2-1.\n")
+    ingest([str(articles_dir)], prune=True, settings=fake_settings)
+
+    fetched = []
+    chunks_of = store.chunks_of
+    monkeypatch.setattr(store, "chunks_of", lambda ids: fetched.extend(ids) or chunks_of(ids))
+    monkeypatch.setattr(store, "iter_chunks", lambda: pytest.fail("a full re-read for a 2-article change"))
+    snap = reader.refresh()
+    changed = {article_id(str((articles_dir / n).resolve())) for n in ("markets.md", "sport.md")}
+    assert set(fetched) == changed
+    fresh = HybridRetriever(ArticleStore.open(fake_settings), reader.embedder, fake_settings.retrieval).refresh()
+    assert _snapshot_view(snap) == _snapshot_view(fresh)
+    assert "fell sharply" in " ".join(c.text for c in snap.chunks)
+    assert not any("Ferries" in c.text for c in snap.chunks)
+    assert reader.search("Who won the cup final?", 1)[0].text.startswith("The home side won")

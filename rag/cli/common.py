@@ -65,11 +65,20 @@ def llm_options(f):
     return f
 
 
+def with_model(spec: str, model: str) -> str:
+    """``--model`` names the model of the chosen (or configured) LLM backend."""
+    backend = spec.split(":", 1)[0]
+    if backend == "extractive":
+        raise click.UsageError(f"--model {model} needs an LLM backend: add --llm openai (or ollama, local), "
+                               "or set RAG_LLM")
+    return f"{backend}:{model}"
+
+
 def make_qa(db=None, chroma_url=None, llm=None, model=None, base_url=None, api_key=None):
     from rag.api import ArticleQA
     from rag.settings import Settings
 
-    if llm and model and ":" not in llm:
-        llm = f"{llm}:{model}"
     settings = Settings().override(llm_base_url=base_url, llm_api_key=api_key)
+    if model:
+        llm = with_model(llm or settings.llm, model)
     return ArticleQA(db=db, chroma_url=chroma_url, llm=llm, settings=settings)
