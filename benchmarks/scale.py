@@ -11,6 +11,7 @@ same articles in the same run. Cold start: one-shot `rag ask` on the sample stor
 the peer's one-shot script. Writes the "scale" section of benchmarks/RESULTS.md.
 
     python benchmarks/scale.py [--sizes 1000 10000] [--modes embedded server] [--questions 200]
+    python benchmarks/scale.py --sizes          # the cold start alone (median of --cold-runs 9)
 """
 from __future__ import annotations
 
@@ -168,7 +169,7 @@ def measure_peer(n: int, work: Path, corpus: Path, chars: int) -> dict:
             "articles_per_s": n / res["seconds"], "ingest_rss_mb": res["rss_mb"], "store_mb": dir_mb(db)}
 
 
-def cold_start(work: Path, runs: int = 5) -> dict:
+def cold_start(work: Path, runs: int = 9) -> dict:
     """Median wall time of a one-shot answer on the sample store: ours vs the peer's."""
     sample = ROOT / "examples" / "articles"
     db, peer_db = work / "cold-db", work / "cold-peer"
@@ -178,7 +179,8 @@ def cold_start(work: Path, runs: int = 5) -> dict:
     subprocess.run([sys.executable, "-m", "rag", "ask", "warm-up", "--db", str(db)], env=ENV, capture_output=True)
     ours = [_wall([sys.executable, "-m", "rag", "ask", "What did Iran offer?", "--db", str(db)]) for _ in range(runs)]
     peer = [_wall([sys.executable, "-c", textwrap.dedent(PEER_COLD), str(peer_db)]) for _ in range(runs)]
-    return {"ours_s": statistics.median(ours), "peer_s": statistics.median(peer), "runs": runs}
+    return {"ours_s": statistics.median(ours), "ours_min": min(ours), "ours_max": max(ours),
+            "peer_s": statistics.median(peer), "runs": runs}
 
 
 def _peer_store(sample: Path, peer_db: Path) -> None:
@@ -197,6 +199,8 @@ def _wall(cmd: list[str]) -> float:
 
 # -- report ---------------------------------------------------------------------------------
 def report(rows: list[dict], peers: dict, cold: dict | None, args) -> str:
+    if not args.sizes:
+        return "## Cold start\n\n" + f"Measured {date.today()}: `python benchmarks/scale.py --sizes`. " + _cold_line(cold)
     lines = [f"## Scale: generated articles (1–3 SQuAD paragraphs each), {args.questions} questions per size",
              "", f"Measured {date.today()} on {os.cpu_count()} cores: `python benchmarks/scale.py --sizes "
              f"{' '.join(map(str, args.sizes))} --modes {' '.join(args.modes)}`. Every figure comes from its own "
@@ -215,19 +219,25 @@ def report(rows: list[dict], peers: dict, cold: dict | None, args) -> str:
         lines.append(f"| {n:,} | peer | {p['articles_per_s']:.1f} | {p['chars_per_s']:,.0f} | 1.00× "
                      f"| {p['ingest_rss_mb']:.0f} | – | {p['store_mb']:.0f} | – | – | – | – |")
     if cold:
-        lines += ["", f"Cold start, one-shot `rag ask \"What did Iran offer?\"` on the sample store (median of "
-                  f"{cold['runs']}): **{cold['ours_s']:.2f} s**; the peer's one-shot similarity search: "
-                  f"{cold['peer_s']:.2f} s ({cold['peer_s'] / cold['ours_s']:.1f}× slower)."]
+        lines += ["", _cold_line(cold)]
     return "\n".join(lines) + "\n"
+
+
+def _cold_line(cold: dict) -> str:
+    return (f"Cold start, one-shot `rag ask \"What did Iran offer?\"` on the sample store (median of "
+            f"{cold['runs']}, range {cold['ours_min']:.2f}–{cold['ours_max']:.2f} s): **{cold['ours_s']:.2f} s**; "
+            f"the peer's one-shot similarity search: {cold['peer_s']:.2f} s ({cold['peer_s'] / cold['ours_s']:.1f}× slower).\n")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    ap.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000],
+                    help="collection sizes; none (a bare --sizes) measures the cold start only")
     ap.add_argument("--modes", nargs="+", default=["embedded", "server"], choices=["embedded", "server"])
     ap.add_argument("--questions", type=int, default=200)
     ap.add_argument("--no-peer", action="store_true", help="skip the peer's ingest (slow at 10,000)")
     ap.add_argument("--no-cold", action="store_true", help="skip the cold-start measurement")
+    ap.add_argument("--cold-runs", type=int, default=9, help="one-shot runs per side for the cold-start median")
     ap.add_argument("--work", default=None, help="keep the work folder here (default: a temp dir)")
     args = ap.parse_args()
     from benchmarks.quality import write_section
@@ -245,9 +255,10 @@ def main() -> None:
         if not args.no_peer:
             peers[n] = measure_peer(n, work, corpus, chars)
             print(json.dumps(peers[n]), flush=True)
-    cold = None if args.no_cold else cold_start(work)
+    cold = None if args.no_cold else cold_start(work, args.cold_runs)
     text = report(rows, peers, cold, args)
-    write_section(text, f"scale-{'-'.join(map(str, args.sizes))}-{'-'.join(args.modes)}")  # one section per run shape
+    shape = f"{'-'.join(map(str, args.sizes))}-{'-'.join(args.modes)}" if args.sizes else "cold"
+    write_section(text, f"scale-{shape}")  # one section per run shape
     print(text)
     if not args.work:
         shutil.rmtree(work, ignore_errors=True)

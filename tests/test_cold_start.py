@@ -1,4 +1,6 @@
-"""The fast chromadb import: the `override` checks are skipped only while chromadb loads."""
+"""What keeps a one-shot `rag ask` fast without changing behaviour: chromadb imported
+without its import-time `override` checks (skipped only while it loads), and bm25s loaded
+without scipy (its numpy backend). Timings live in benchmarks/scale.py, not here."""
 import overrides
 import pytest
 
@@ -40,3 +42,21 @@ def test_a_store_opens_through_the_fast_import(tmp_path):
     client.get_or_create_collection("abc").add(ids=["1"], embeddings=[[1.0, 0.0]])
     assert client.get_collection("abc").count() == 1
     assert overrides.override.__module__ == "overrides.overrides"
+
+
+def test_bm25s_loads_without_scipy_and_scipy_still_works_afterwards():
+    import subprocess
+    import sys
+
+    code = """
+import sys
+from rag.lexical import LexicalIndex
+idx = LexicalIndex.from_texts(["Iran offered to train the army.", "The talks lasted four hours.", "Rain fell."])
+assert "scipy.sparse" not in sys.modules
+assert [r for r, _ in idx.top("How long did the talks last?", 3)] == [1]
+import scipy.sparse
+assert scipy.sparse.csr_matrix([[1, 0]]).nnz == 1
+print("ok")
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
