@@ -17,6 +17,7 @@ Local (``PersistentClient``) and server (``HttpClient``) mode share all of this.
 from __future__ import annotations
 
 import functools
+import inspect
 import os
 import uuid
 from dataclasses import dataclass
@@ -82,17 +83,33 @@ def _connection_error(e: Exception) -> bool:
     return isinstance(e, (httpx.TransportError, ConnectionError)) or "Could not connect" in str(e)
 
 
+def _lost_server(e: Exception) -> ChromaUnavailableError:
+    return ChromaUnavailableError(
+        f"lost the Chroma server ({type(e).__name__}); restart it ('chroma run --path DIR') "
+        "and try again (an interrupted ingest is completed by the next run)")
+
+
 def _server_errors(fn):
-    """A server that went away mid-session becomes one clear ChromaUnavailableError."""
+    """A server that went away mid-session becomes one clear ChromaUnavailableError — also
+    while a generator method (``iter_chunks``, ``chunks_of``) is being consumed."""
+    if inspect.isgeneratorfunction(fn):
+        @functools.wraps(fn)
+        def generator(self, *args, **kwargs):
+            try:
+                yield from fn(self, *args, **kwargs)
+            except Exception as e:
+                if _connection_error(e):
+                    raise _lost_server(e) from None
+                raise
+        return generator
+
     @functools.wraps(fn)
     def wrapper(self, *args, **kwargs):
         try:
             return fn(self, *args, **kwargs)
         except Exception as e:
             if _connection_error(e):
-                raise ChromaUnavailableError(
-                    f"lost the Chroma server ({type(e).__name__}); restart it ('chroma run --path DIR') "
-                    "and try again (an interrupted ingest is completed by the next run)") from None
+                raise _lost_server(e) from None
             raise
     return wrapper
 

@@ -84,6 +84,9 @@ def test_server_going_down_mid_session_loses_nothing(tmp_path):
         server.stop()
     with pytest.raises(ChromaUnavailableError):
         qa.ask("Who is the U.S. ambassador?")
+    for rows in (qa.store.iter_chunks(), qa.store.chunks_of(["any-article"])):  # a reader's refresh
+        with pytest.raises(ChromaUnavailableError):
+            list(rows)
     server.proc = None
     restarted = ChromaServer(tmp_path / "data")
     restarted.port, restarted.url = server.port, server.url
