@@ -14,8 +14,9 @@
 On the dev half of SQuAD 2.0 this finds the answer within 1,500 characters for ~0.95 of
 questions, against ~0.92 for whole chunks (see benchmarks/RESULTS.md).
 
-The article table, chunk records and BM25 index live in this process's memory, rebuilt
-from Chroma (the only source of truth) by ``refresh`` whenever the store revision changes.
+The article table, chunk records and BM25 index live in this process's memory, brought up
+to date from Chroma (the only source of truth) by ``refresh`` whenever the store revision
+changes: only new or changed articles are read again.
 """
 from __future__ import annotations
 
@@ -256,7 +257,7 @@ def _sentence_id(snap: Snapshot, article_id: str, start: int, end: int) -> str |
 
 class VectorCache:
     """Sentence vectors by id: from memory, else one Chroma ``get`` for all that are missing,
-    else (rows written by an older version) embedded on the spot. Bounded."""
+    else (sentences not stored as such, e.g. from ``vectors_for``) embedded on the spot. Bounded."""
 
     LIMIT = 200_000
 

@@ -5,8 +5,6 @@ import json
 
 import click
 
-
-
 ROWS = [  # (field, label, format)
     ("articles", "articles ingested", "{:d}"),
     ("answerable", "answerable questions asked", "{:d}"),
