@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rag.answerers.base import Answerer, refusal
 from rag.answerers.cues import TYPE_WORDS, answer_type, cue_strength, has_cue
@@ -52,6 +53,7 @@ class Candidate:
     kind: str | None = None  # the answer type the question asks for
     evidence: float = 0.0  # how well it matches the question at all (see ``evidence``)
 
+
 class ExtractiveAnswerer(Answerer):
     name = "extractive"
 
@@ -73,8 +75,7 @@ class ExtractiveAnswerer(Answerer):
         cands = self._candidates(passages[: self.settings.passages])
         if not cands:
             return []
-        kind = answer_type(question)
-        q_stems = content_stems(question, kind)
+        kind, q_stems = read_question(question)
         vecs = self.retriever.vectors_for([(c.passage.article_id, c.start, c.end, c.text) for c in cands])
         cos = vecs @ self.retriever.embed_query(question)
         overlap, focus = self._overlap(cands, q_stems)
@@ -145,8 +146,7 @@ class ExtractiveAnswerer(Answerer):
     def _compose(self, question: str, chosen: list[Candidate], passages: list[Passage]) -> Answer:
         """Quote the chosen sentences, best first, long ones without their irrelevant outer
         clauses; a further sentence joins while the whole stays within the stretched budget."""
-        kind = answer_type(question)
-        q_stems = content_stems(question, kind)
+        kind, q_stems = read_question(question)
         kept, total = [], 0
         for c in chosen:
             text = _clause(c.text, q_stems, kind, question, TRIM_OVER)
@@ -190,8 +190,12 @@ def _already_said(sentence: str, said: str) -> bool:
     """Did the previous answer quote this sentence (whole, or its leading/trailing clause)?"""
     return sentence in said or sentence[:60] in said or sentence[-60:] in said
 
-def content_stems(question: str, kind: str | None) -> set[str]:
-    return set(stems(question)) - TYPE_WORDS.get(kind, set())
+@lru_cache(maxsize=256)
+def read_question(question: str) -> tuple[str | None, frozenset]:
+    """The answer type a question asks for and its content words (type words like "long"
+    in "how long" left out); ranking and composing both need them: worked out once."""
+    kind = answer_type(question)
+    return kind, frozenset(stems(question)) - TYPE_WORDS.get(kind, set())
 
 def _leads_with_pronoun(text: str) -> bool:
     return bool(re.match(r"(?:He|She|They|It|This|That|These|Those|His|Her|Their)\b", text))
