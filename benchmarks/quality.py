@@ -24,7 +24,7 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-from rag.eval import BUDGET_CHARS, Evaluation, contains, load_squad, percentile, sample, within_budget  # noqa: E402
+from rag.eval import BUDGET_CHARS, Evaluation, contains, load_squad, mean, percentile, sample, within_budget  # noqa: E402
 from rag.settings import Settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,14 +57,10 @@ def peer(data, questions, budget: int) -> dict:
             hits.append(contains(within_budget([d.page_content for d in found], budget), q.answers))
             answer_hits.append(contains(found[0].page_content, q.answers))
             lengths.append(len(found[0].page_content))
-    return {"retrieval_hit": _mean(hits), "answer_hit": _mean(answer_hits), "mean_answer_chars": _mean(lengths),
+    return {"retrieval_hit": mean(hits), "answer_hit": mean(answer_hits), "mean_answer_chars": mean(lengths),
             "wrongly_refused": 0.0, "out_of_store_refused": 0.0, "unanswerable_refused": 0.0,
             "ask_p50_ms": percentile(times, 50), "ask_p95_ms": percentile(times, 95),
             "ingest_chars_per_s": sum(len(t) for _, t in data.articles) / ingest_s}
-
-
-def _mean(values) -> float:
-    return sum(values) / len(values) if values else 0.0
 
 
 ROWS = [  # key, label, format, target

@@ -208,13 +208,13 @@ class Evaluation:
             self.progress()
         given = [(q, a) for q, a in answers if not a.refused]
         report.answerable = len(questions)
-        report.retrieval_hit = _mean(hits)
-        report.answer_hit = _mean([contains(a.text, q.answers) for q, a in answers])
-        report.mean_answer_chars = _mean([len(a.text) for _, a in given])
-        report.exact_match = _mean([exact_match(_plain(a.text), q.answers) for q, a in answers])
-        report.f1 = _mean([f1(_plain(a.text), q.answers) for q, a in answers])
-        report.citation_correct = _mean([any(contains(c.quote, q.answers) for c in a.citations) for q, a in given])
-        report.wrongly_refused = _mean([a.refused for _, a in answers])
+        report.retrieval_hit = mean(hits)
+        report.answer_hit = mean([contains(a.text, q.answers) for q, a in answers])
+        report.mean_answer_chars = mean([len(a.text) for _, a in given])
+        report.exact_match = mean([exact_match(_plain(a.text), q.answers) for q, a in answers])
+        report.f1 = mean([f1(_plain(a.text), q.answers) for q, a in answers])
+        report.citation_correct = mean([any(contains(c.quote, q.answers) for c in a.citations) for q, a in given])
+        report.wrongly_refused = mean([a.refused for _, a in answers])
         report.ask_p50_ms, report.ask_p95_ms = percentile(times, 50), percentile(times, 95)
 
     def _unanswerable(self, qa, questions: list[Question], report: EvalReport) -> None:
@@ -222,7 +222,7 @@ class Evaluation:
         for q in questions:
             refused.append(qa.ask(q.text).refused)
             self.progress()
-        report.unanswerable, report.unanswerable_refused = len(questions), _mean(refused)
+        report.unanswerable, report.unanswerable_refused = len(questions), mean(refused)
 
     def _out_of_store(self, qa, paths: list[str], n: int | None, seed: int, report: EvalReport) -> None:
         """Delete every other article, then ask about the deleted ones."""
@@ -235,7 +235,7 @@ class Evaluation:
         for q in sample(self.data.answerable(gone), n, seed):
             refused.append(qa.ask(q.text).refused)
             self.progress()
-        report.out_of_store, report.out_of_store_refused = len(refused), _mean(refused)
+        report.out_of_store, report.out_of_store_refused = len(refused), mean(refused)
 
     def _drop(self) -> None:
         if self.settings.chroma_url:  # the temp dir goes by itself; a server keeps collections
@@ -255,5 +255,5 @@ def _plain(answer_text: str) -> str:
     return re.sub(r"\s*\[\d+\]", "", answer_text)
 
 
-def _mean(values: list) -> float:
+def mean(values: list) -> float:
     return float(np.mean(values)) if values else 0.0
