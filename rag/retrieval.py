@@ -119,8 +119,8 @@ class HybridRetriever:
 
     def _next_snapshot(self, rev: str) -> Snapshot:
         """Re-read only what moved: chunks of new or changed articles are fetched and
-        stemmed, removed articles drop out, the rest is carried over. (At 5,000 articles,
-        the first ask after 5 of them changed: ~7 s when everything was re-read, ~2 s now.)"""
+        stemmed, removed articles drop out, the rest is carried over. (benchmarks/reread.py:
+        at 5,000 articles, the first ask after 5 changed takes 2.8 s, against 8.0 s read in full.)"""
         articles = self.store.table()
         chunks, tokens = self.snap.carried_over(articles)
         held = {c.article_id for c in chunks}
