@@ -62,10 +62,17 @@ def _source(qa, c) -> str:
 def answer_markdown(ans) -> str:
     if ans.refused:
         return f"*{ans.text}*"
-    body = re.sub(r"([\\`*_{}\[\]<>#|])", r"\\\1", ans.text)  # article words are not markup
-    body = re.sub(r"\\\[(\d+)\\\]", r"[\[\1\]](#source-\1)", body)
+    text, lead = ans.text, ""
+    bold = f"**{ans.short.text}** — " if ans.short else None
+    if bold and text.startswith(bold):  # the short answer leads in bold; its words are escaped too
+        text, lead = text[len(bold):], f"**{_escape(ans.short.text)}** — "
+    body = lead + re.sub(r"\\\[(\d+)\\\]", r"[\[\1\]](#source-\1)", _escape(text))
     notes = "".join(f"\n\n> note: {html.escape(f)}" for f in ans.flagged)
     return body + notes
+
+
+def _escape(text: str) -> str:
+    return re.sub(r"([\\`*_{}\[\]<>#|])", r"\\\1", text)  # article words are not markup
 
 
 # -- app ----------------------------------------------------------------------------------
@@ -80,8 +87,9 @@ def build_app(qa):
 
     def status() -> str:
         n = len(qa.retriever.articles)
-        mode = "offline extractive answerer" if qa.answerer.name == "extractive" else f"LLM: {qa.answerer.name}"
-        return f"**{n} article(s)** · answering with **{mode}**"
+        if qa.answerer.name == "extractive":
+            return f"**{n} article(s)** · answering with **offline extractive answerer** ({qa.answerer.describe()})"
+        return f"**{n} article(s)** · answering with **LLM: {qa.answerer.name}**"
 
     def respond(message, history, selected):
         history = list(history or [])

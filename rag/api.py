@@ -12,7 +12,8 @@ from typing import Iterator
 
 from rag.answerers import get_answerer, refusal
 from rag.embedders import get_embedder
-from rag.errors import BadInputError
+from rag.errors import BadInputError, RagError
+from rag.reader.order import in_reader_order
 from rag.retrieval import HybridRetriever
 from rag.settings import Settings
 from rag.store import ArticleStore
@@ -29,6 +30,18 @@ def clean_question(question) -> str:
     return q[:MAX_QUESTION_CHARS]
 
 
+def _preload_reader(settings) -> None:
+    """Load the trained reader now (it is cached per process); a failure is left for the
+    answerer to report, with its fallback."""
+    if settings.reader == "trained":
+        from rag.reader.model import load_reader
+
+        try:
+            load_reader(settings.reader_model)
+        except RagError:
+            pass
+
+
 class ArticleQA:
     def __init__(self, db: str | Path | None = None, *, chroma_url: str | None = None,
                  llm=None, settings: Settings | None = None, store: ArticleStore | None = None):
@@ -36,10 +49,12 @@ class ArticleQA:
         spec = llm if isinstance(llm, str) else None
         self.settings = (settings or Settings()).override(
             db=Path(db) if db else None, chroma_url=chroma_url, llm=spec)
-        with ThreadPoolExecutor(1) as pool:  # the model loads while the store opens: faster start
+        with ThreadPoolExecutor(2) as pool:  # the models load while the store opens: faster start
             embedder = pool.submit(get_embedder, self.settings.embedding)
+            reader = pool.submit(_preload_reader, self.settings.answer)
             self.store = store or ArticleStore.open(self.settings)
             self.embedder = embedder.result()
+            reader.result()
         self.store.check_model(self.embedder.model_id, self.embedder.dim)
         self.retriever = HybridRetriever(self.store, self.embedder, self.settings.retrieval)
         model = llm if llm is not None and spec is None else None
@@ -65,6 +80,8 @@ class ArticleQA:
             yield ans.text
             yield ans
             return
+        if self.answerer.name != "extractive":  # an LLM leans on what comes first: best first
+            passages = in_reader_order(turn.question, passages, self.settings.answer)
         yield from self.answerer.stream(turn.question, passages, history, turn.said)
 
     def offline(self) -> "ArticleQA":

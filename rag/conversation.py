@@ -1,10 +1,12 @@
 """Follow-up questions: resolve "his", "they", "and the Americans?" against the conversation.
 
 Without an LLM (the default), a follow-up becomes
-- a *retrieval query*: the follow-up plus the previous question and the names the last
-  answer gave, so the search lands where the conversation is;
-- an *answering question*: the follow-up itself, so sentence scoring weighs what is asked
-  now, not what was asked before.
+- an *answering question*: the follow-up made standalone by putting the conversation's
+  focus where its pronouns and ellipsis point ("Who made that offer?" → "Who made the
+  offer?"; "When did he arrive?" → "When did Ryan Crocker arrive?"; "and the Americans?"
+  after "What did Iran offer?" → "What did the Americans offer?"), see ``standalone``;
+- a *retrieval query*: that question plus the previous question and the names the last
+  answer gave, so the search lands where the conversation is.
 The last answer is passed on as ``said``: the answerer prefers sentences it did not quote and
 that mention the people it named (whom "he"/"his" most likely refers to).
 LLM answerers condense with the model instead (see ``rag.answerers.llm``).
@@ -54,9 +56,64 @@ def resolve(question: str, history) -> Turn:
         return Turn(question, question)
     prev_q = turns(history, "user")[-1]
     said = re.sub(r"\s*\[\d+\]", "", (turns(history, "assistant") or [""])[-1])
-    names = [n for n in named_in(said) if n.lower() not in question.lower()]
-    query = " ".join(x for x in [question, prev_q, " ".join(names[:4])] if x)
-    return Turn(query, question, said)
+    asked = standalone(question, prev_q, said)
+    names = [n for n in named_in(said) if n.lower() not in asked.lower()]
+    query = " ".join(x for x in [asked, prev_q, " ".join(names[:4])] if x)
+    return Turn(query, asked, said)
+
+
+_WH = re.compile(r"\b(?:what|who|whom|whose|when|where|why|how|which|did|does|do|is|are|was|were|can|could|will|would)\b", re.I)
+_ELLIPSIS = re.compile(r"^(?:and|but|what about|how about)\s+(?P<rest>.+?)\s*\??$", re.I)
+_PERSONAL = re.compile(r"\b(?:he|she|him)\b", re.I)
+_POSSESSIVE = re.compile(r"\b(?:his|her)\b", re.I)
+_THING = re.compile(r"\b(?:it|they|them)\b", re.I)
+_THINGS = re.compile(r"\b(?:its|their)\b", re.I)
+_DEMONSTRATIVE = re.compile(r"\b(?:that|this|these|those)\s+(?=[a-z]+\b)", re.I)
+_CAPS = re.compile(r"(?:\b(?:the\s+)?[A-Z][\w.’'-]*(?:\s+(?:of\s+|and\s+|al-|de\s+)?[A-Z][\w.’'-]*)*)")
+
+
+def standalone(question: str, prev_q: str, said: str) -> str:
+    """The follow-up with the conversation's focus put where it points (see module doc)."""
+    m = _ELLIPSIS.match(question.strip())
+    if m and not _WH.search(m.group("rest")):
+        return _swap_focus(prev_q, m.group("rest"))
+    q = re.sub(r"^(?:and|but|so)\s+", "", question.strip(), flags=re.I)
+    person, thing = _person(said, prev_q), focus_of(prev_q) or _short_of(said)
+    if person:
+        q = _POSSESSIVE.sub(f"{person}'s", _PERSONAL.sub(person, q))
+    if thing:
+        q = _THINGS.sub(f"{thing}'s", _THING.sub(thing, q))
+    return _DEMONSTRATIVE.sub("the ", q)
+
+
+def focus_of(question: str) -> str | None:
+    """The named thing a question is about: its first capitalised phrase after the first
+    word ("Iran" in "What did Iran offer?")."""
+    words = question.split(maxsplit=1)
+    m = _CAPS.search(words[1]) if len(words) > 1 else None
+    return m.group(0).rstrip("?.!,") if m else None
+
+
+def _swap_focus(prev_q: str, new: str) -> str:
+    old = focus_of(prev_q)
+    new = new.rstrip("?.! ")
+    return prev_q.replace(old, new, 1) if old else f"{prev_q.rstrip('?')} {new}?"
+
+
+def _short_of(said: str) -> str | None:
+    m = re.match(r"\*\*(.+?)\*\*", said)
+    return m.group(1) if m else None
+
+
+def _person(said: str, prev_q: str) -> str | None:
+    """Whom "he"/"she" means: the last answer's short answer when it is a name, else the
+    first person it named, else the previous question's focus."""
+    from rag.quotes import referent
+
+    short = _short_of(said)
+    if short and PERSON.fullmatch(short):
+        return short
+    return referent(said) or focus_of(prev_q)
 
 
 def named_in(said: str) -> list[str]:

@@ -36,3 +36,7 @@ class LLMUnavailableError(RagError):
 
 class ArticleNotFoundError(RagError):
     """No article with that id."""
+
+
+class ReaderModelError(ModelNotFoundError):
+    """The trained reader model is missing or corrupt (its checksum does not match)."""

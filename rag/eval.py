@@ -9,7 +9,12 @@ ingests every article (its paragraphs joined by blank lines) and measures, on se
   match and F1, and citation correctness (a cited quote contains a gold answer);
 - refusal: answerable questions wrongly refused; SQuAD's own unanswerable questions refused;
   then half the articles are deleted and questions about them must be refused;
+- follow-ups (``conversations``): a first question, then a follow-up that leans on it
+  ("What is its capital?"); a hit is a gold answer in the follow-up's answer;
 - ``ask`` latency p50/p95 and ingest throughput.
+
+EM/F1 score the short answer when the answerer gives one (the trained reader), else the
+whole answer text; a refusal scores 0.
 
 Metric helpers are shared with ``benchmarks/quality.py`` so the peer is scored identically.
 """
@@ -140,8 +145,11 @@ class EvalReport:
     out_of_store_refused: float = 0.0
     ask_p50_ms: float = 0.0
     ask_p95_ms: float = 0.0
+    follow_ups: int = 0
+    follow_up_hit: float = 0.0
     ingest_chars_per_s: float = 0.0
     budget_chars: int = BUDGET_CHARS
+    reader: str = ""
 
     def to_dict(self) -> dict:
         return {k: round(v, 4) if isinstance(v, float) else v for k, v in asdict(self).items()}
@@ -162,8 +170,10 @@ class Evaluation:
     """``Evaluation(dataset, settings).run(n, seed)``; ``progress`` is called once per question."""
 
     def __init__(self, dataset: Dataset, settings, budget: int = BUDGET_CHARS,
-                 progress: Callable[[], None] | None = None):
+                 progress: Callable[[], None] | None = None, conversations: list[dict] | None = None,
+                 extra_sources: list[str] | None = None):
         self.data, self.budget = dataset, budget
+        self.conversations, self.extra_sources = conversations or [], extra_sources or []
         self.progress = progress or (lambda: None)
         # A private store: a temp dir, or a throw-away collection on the configured server.
         self._tmp = tempfile.TemporaryDirectory(prefix="rag-eval-")
@@ -174,13 +184,28 @@ class Evaluation:
         from rag.api import ArticleQA
 
         try:
-            report = EvalReport(articles=len(self.data.articles))
+            report = EvalReport(articles=len(self.data.articles), reader=self.settings.answer.reader)
             paths, chars_per_s = self._ingest()
             report.ingest_chars_per_s = chars_per_s
             qa = ArticleQA(settings=self.settings)
+            if getattr(qa.answerer, "reader", None) and qa.answerer.reader() is None and qa.answerer.notice:
+                report.reader = "heuristic (trained reader unavailable)"
             self._answerable(qa, sample(self.data.answerable(), n, seed), report)
             self._unanswerable(qa, sample(self.data.unanswerable(), n, seed + 1), report)
+            self._follow_ups(qa, report)
             self._out_of_store(qa, paths, n, seed + 2, report)
+            return report
+        finally:
+            self._drop()
+
+    def run_follow_ups(self) -> EvalReport:
+        """Only the follow-up pairs (over this dataset's articles and the extra sources)."""
+        try:
+            report = EvalReport(articles=len(self.data.articles), reader=self.settings.answer.reader)
+            self._ingest()
+            from rag.api import ArticleQA
+
+            self._follow_ups(ArticleQA(settings=self.settings), report)
             return report
         finally:
             self._drop()
@@ -190,7 +215,7 @@ class Evaluation:
 
         paths = write_articles(self.data.articles, Path(self._tmp.name) / "articles")
         t0 = time.perf_counter()
-        result = ingest(paths, settings=self.settings)
+        result = ingest(paths + self.extra_sources, settings=self.settings)
         elapsed = time.perf_counter() - t0
         if result.failed:
             raise BadInputError(f"could not ingest {result.failed[0][0]}: {result.failed[0][1]}")
@@ -211,8 +236,8 @@ class Evaluation:
         report.retrieval_hit = mean(hits)
         report.answer_hit = mean([contains(a.text, q.answers) for q, a in answers])
         report.mean_answer_chars = mean([len(a.text) for _, a in given])
-        report.exact_match = mean([exact_match(_plain(a.text), q.answers) for q, a in answers])
-        report.f1 = mean([f1(_plain(a.text), q.answers) for q, a in answers])
+        report.exact_match = mean([exact_match(prediction(a), q.answers) for q, a in answers])
+        report.f1 = mean([f1(prediction(a), q.answers) for q, a in answers])
         report.citation_correct = mean([any(contains(c.quote, q.answers) for c in a.citations) for q, a in given])
         report.wrongly_refused = mean([a.refused for _, a in answers])
         report.ask_p50_ms, report.ask_p95_ms = percentile(times, 50), percentile(times, 95)
@@ -223,6 +248,19 @@ class Evaluation:
             refused.append(qa.ask(q.text).refused)
             self.progress()
         report.unanswerable, report.unanswerable_refused = len(questions), mean(refused)
+
+    def _follow_ups(self, qa, report: EvalReport) -> None:
+        """Each pair as a two-turn conversation; only pairs about articles in the store."""
+        titles = {t for t, _ in self.data.articles} | {Path(p).stem for p in self.extra_sources}
+        hits = []
+        for pair in self.conversations:
+            if pair["article"].replace("_", " ") not in titles and pair["article"] not in titles:
+                continue
+            first = qa.ask(pair["first"])
+            history = [{"role": "user", "content": pair["first"]}, {"role": "assistant", "content": first.text}]
+            hits.append(contains(qa.ask(pair["follow_up"], history).text, pair["answers"]))
+            self.progress()
+        report.follow_ups, report.follow_up_hit = len(hits), mean(hits)
 
     def _out_of_store(self, qa, paths: list[str], n: int | None, seed: int, report: EvalReport) -> None:
         """Delete every other article, then ask about the deleted ones."""
@@ -247,8 +285,30 @@ class Evaluation:
     def planned(self, n: int | None) -> int:
         """How many questions ``run(n)`` asks, for a progress bar."""
         half = set(range(1, len(self.data.articles), 2))
-        return sum(min(n or len(x), len(x)) for x in
+        return len(self.conversations) + sum(min(n or len(x), len(x)) for x in
                    (self.data.answerable(), self.data.unanswerable(), self.data.answerable(half)))
+
+
+def prediction(answer) -> str:
+    """What SQuAD EM/F1 score: the short answer if any, else the answer text; "" if refused."""
+    if answer.refused:
+        return ""
+    return answer.short.text if getattr(answer, "short", None) else _plain(answer.text)
+
+
+def load_conversations(path: str | Path) -> tuple[list[dict], list[str]]:
+    """A follow-up set: ``{"pairs": [{article, first, follow_up, answers}], "sources": {title:
+    path relative to the file}}``; returns the pairs and the extra article files to ingest."""
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+        pairs = [p for p in doc["pairs"] if p["first"] and p["follow_up"] and p["answers"]]
+    except FileNotFoundError:
+        raise BadInputError(f"no such file: {path}") from None
+    except (ValueError, KeyError, TypeError) as e:
+        raise BadInputError(f"{path} is not a conversation set ({type(e).__name__}: {e}); expected "
+                            "pairs[] of {article, first, follow_up, answers}") from None
+    base = Path(path).resolve().parent
+    return pairs, [str((base / rel).resolve()) for rel in doc.get("sources", {}).values()]
 
 
 def _plain(answer_text: str) -> str:

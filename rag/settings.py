@@ -70,7 +70,28 @@ class AnswerSettings(BaseModel):
     passages: int = Field(8, description="Retrieved passages (best sentences) the answerer reads.")
     min_score: float = Field(
         0.42, description="Refusal threshold on the evidence score (0.6·best cosine + 0.4·best word overlap, 0..1); "
-        "below it the answer is the fixed 'cannot answer' phrase. Calibrated on SQuAD 2.0 dev."
+        "below it the answer is the fixed 'cannot answer' phrase. Calibrated on SQuAD 2.0 dev. "
+        "Used by the heuristic reader only."
+    )
+    reader: str = Field(
+        "heuristic", description="Who picks the answer: 'heuristic' (hand-tuned word/cue scores; default) or "
+        "'trained' (a reader model built by `python training/train_reader.py`: learned sentence choice, short "
+        "answers, answerability). A missing or corrupt model falls back to 'heuristic' with a warning. No trained "
+        "model ships yet: the first one did not beat the heuristic (see benchmarks/RESULTS.md)."
+    )
+    reader_model: Path | None = Field(
+        None, description="Folder of a trained reader (reader.onnx, tokenizer.json, reader.json); "
+        "empty: the one shipped in rag/reader/model/ (built by `python training/train_reader.py`)."
+    )
+    reader_candidates: int = Field(
+        10, description="Best candidate sentences (by the heuristic scores) the trained reader reads per question."
+    )
+    min_answer_prob: float | None = Field(
+        None, description="Refusal threshold on the trained reader's answer probability (0..1); empty: the "
+        "threshold calibrated on held-out articles and stored in reader.json."
+    )
+    support_ratio: float = Field(
+        0.5, description="A further sentence is quoted when the reader rates it at least this share of the best one."
     )
 
 

@@ -45,6 +45,19 @@ class Citation:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class Short:
+    """The short answer ("Hassan Kazemi Qomi"); ``text == article.text[start:end]`` always."""
+
+    text: str
+    article_id: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
 @dataclass
 class Answer:
     text: str
@@ -55,10 +68,12 @@ class Answer:
     grounded: bool = True  # False when an LLM answer kept no valid citation
     flagged: list[str] = field(default_factory=list)  # problems found while checking citations
     answerer: str = "extractive"
+    short: Short | None = None  # the trained reader's short answer, when it found one
 
     def to_dict(self) -> dict:
         return {
             "answer": self.text,
             "refused": self.refused,
+            "short": self.short.to_dict() if self.short else None,
             "citations": [c.to_dict() for c in self.citations],
         }

@@ -29,7 +29,7 @@ def test_ask_json_shape_and_quotes_match(runner, sample_db):
     r = runner.invoke(rag, ["ask", "Who is the U.S. ambassador?", "--db", str(sample_db), "--json"])
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
-    assert set(data) == {"answer", "refused", "citations"}
+    assert set(data) == {"answer", "refused", "short", "citations"}
     assert "Ryan Crocker" in data["answer"] and data["refused"] is False
     c = data["citations"][0]
     assert {"n", "article_id", "title", "quote", "start", "end", "score"} <= set(c)
@@ -46,7 +46,7 @@ def test_ask_human_output_lists_numbered_quotes(runner, sample_db):
 def test_ask_refusal_json(runner, sample_db):
     r = runner.invoke(rag, ["ask", "What is the capital of France?", "--db", str(sample_db), "--json"])
     assert r.exit_code == 0
-    assert json.loads(r.stdout) == {"answer": "The articles don't say.", "refused": True, "citations": []}
+    assert json.loads(r.stdout) == {"answer": "The articles don't say.", "refused": True, "short": None, "citations": []}
 
 
 def test_bad_input_one_clear_line(runner, tmp_path):

@@ -23,11 +23,18 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import logging
+
 from rag.answerers.base import Answerer, refusal
 from rag.answerers.cues import TYPE_WORDS, answer_type, cue_strength, has_cue
 from rag.citations import make_citation
+from rag.errors import ReaderModelError
+from rag.quotes import shortened, with_referent
+from rag.reader.encode import context_of
 from rag.text import stems
-from rag.types import Answer, Citation, Passage
+from rag.types import Answer, Citation, Passage, Short
+
+log = logging.getLogger("rag")
 
 W_COS, W_LEX, W_CUE, W_PRIOR = 0.45, 0.45, 0.30, 0.05  # SQuAD dev hit@1 0.78; a smaller cue gains <0.01 there but loses news factoids
 W_RETRIEVER = 0.3  # the retriever's own sentence score (with its chunk context): +0.01 hit@1
@@ -37,6 +44,7 @@ STRETCH = 2.0  # close runners-up may take one answer past max_chars, up to this
 SELECT_RATIO = 0.8  # …when they score within this share of the best; mean stays < max_chars
 FOCUS_RATIO = 0.7  # …or within this share when they hold the question's rarest word too
 TRIM_OVER = 150  # longer sentences lose their outer clauses that hold nothing asked for
+QUOTE_CHARS = 200  # trained reader: longer quotes keep the clauses around the short answer
 
 
 @dataclass
@@ -52,6 +60,9 @@ class Candidate:
     focus: bool = False  # holds the question's rarest word ("offer" in "What did Iran offer?")
     kind: str | None = None  # the answer type the question asks for
     evidence: float = 0.0  # how well it matches the question at all (see ``evidence``)
+    prob: float = 0.0  # the trained reader: probability that it answers the question
+    span: tuple | None = None  # the trained reader: short answer's offsets in ``text``
+    before: str = ""  # the sentence before it (context for the reader and for pronouns)
 
 
 class ExtractiveAnswerer(Answerer):
@@ -59,8 +70,12 @@ class ExtractiveAnswerer(Answerer):
 
     def __init__(self, retriever, settings):
         self.retriever, self.settings = retriever, settings
+        self.notice = ""  # why the trained reader is not in use, when it should be
 
     def answer(self, question: str, passages: list[Passage], history=None, said: str = "") -> Answer:
+        reader = self.reader()
+        if reader is not None:
+            return self._read(reader, question, passages, said)
         cands = self.rank(question, passages, said)
         # A follow-up ("what was his job before?") has few words of its own; the conversation
         # already vouches for the topic, so it needs less evidence to be answered.
@@ -69,6 +84,72 @@ class ExtractiveAnswerer(Answerer):
             return refusal(question, passages)
         chosen = self._select(cands)
         return self._compose(question, chosen, passages)
+
+    def reader(self):
+        """The trained reader, or None for the heuristic one (chosen by setting, or because
+        the model is missing or corrupt: then ``notice`` says so, once per answerer)."""
+        if self.settings.reader != "trained":
+            return None
+        from rag.reader.model import load_reader
+
+        try:
+            return load_reader(self.settings.reader_model)
+        except ReaderModelError as e:
+            if not self.notice:
+                self.notice = str(e)
+                log.warning("%s", e)
+            return None
+
+    def describe(self) -> str:
+        """Which reader answers, for status lines: "trained reader" or "heuristic reader"."""
+        return "trained reader" if self.reader() is not None else "heuristic reader"
+
+    def _read(self, reader, question: str, passages: list[Passage], said: str) -> Answer:
+        """Let the trained reader pick: every candidate sentence gets the probability that it
+        answers, the best one below the threshold means refusal, and the short answer comes
+        from the best sentence. Close runners-up are quoted as further parts."""
+        cands = self.rank(question, passages, said)[: self.settings.reader_candidates]
+        if not cands:
+            return refusal(question, passages)
+        before = [self.retriever.sentence_before(c.passage.article_id, c.start) for c in cands]
+        contexts = [context_of(c.passage.title, b) for c, b in zip(cands, before)]
+        for c, b, r in zip(cands, before, reader.read(question, [c.text for c in cands], contexts)):
+            c.prob, c.span, c.before = r.prob, r.span, b
+            c.score = r.prob  # what citations report
+        cands.sort(key=lambda c: -c.prob)
+        threshold = reader.threshold if self.settings.min_answer_prob is None else self.settings.min_answer_prob
+        if cands[0].prob < threshold:
+            return refusal(question, passages)
+        return self._compose_read(question, self._supporting(cands, threshold), passages)
+
+    def _supporting(self, cands: list[Candidate], threshold: float) -> list[Candidate]:
+        """The best sentence and the runners-up the reader rates nearly as high."""
+        floor = max(threshold, self.settings.support_ratio * cands[0].prob)
+        chosen = [cands[0]]
+        for c in cands[1:]:
+            if len(chosen) >= self.settings.max_sentences or c.prob < floor:
+                break
+            if not _overlaps(c, chosen):
+                chosen.append(c)
+        return chosen
+
+    def _compose_read(self, question: str, chosen: list[Candidate], passages: list[Passage]) -> Answer:
+        """``**short answer** — "quote" [1] "quote" [2]``: quotes shortened with "…" and
+        pronouns given their referent; citations keep the verbatim sentence offsets."""
+        best = chosen[0]
+        short = _short(best)
+        parts, total = [], 0
+        for c in chosen:
+            quote = with_referent(shortened(c.text, c.span if c is best else None, QUOTE_CHARS), c.before)
+            if parts and total + len(quote) > self.settings.max_chars:
+                continue
+            parts.append((c, quote))
+            total += len(quote) + 6
+        text = " ".join(f'"{q}" [{n}]' for n, (_, q) in enumerate(parts, start=1))
+        if short and normalize(short.text) != normalize(best.text):
+            text = f"**{short.text}** — {text}"
+        citations = [self._cite(n, c) for n, (c, _) in enumerate(parts, start=1)]
+        return Answer(text, False, citations, question, passages, True, [], self.name, short)
 
     # -- scoring -------------------------------------------------------------------
     def rank(self, question: str, passages: list[Passage], said: str = "") -> list[Candidate]:
@@ -219,3 +300,24 @@ def _clause(sentence: str, q_stems: set, kind: str | None, question: str, limit:
     best = sentence[cuts[relevant[0]]:cuts[relevant[-1] + 1]].strip().lstrip(",;: —").strip()
     best = re.sub(r"^(?:but|and|while|although|though|so)\s+", "", best, flags=re.I)
     return best[0].upper() + best[1:] if best else sentence
+
+
+_EDGE = " \t\n,;:.!?\"'“”‘’()[]"
+
+
+def _short(c: Candidate) -> Short | None:
+    """The reader's span in ``c`` as article offsets, without edge punctuation or quotes."""
+    if not c.span:
+        return None
+    a, b = c.span
+    while a < b and c.text[a] in _EDGE:
+        a += 1
+    while b > a and c.text[b - 1] in _EDGE and not (c.text[b - 1] == "." and b - a > 2 and c.text[b - 3] == "."):
+        b -= 1
+    if b <= a:
+        return None
+    return Short(c.text[a:b], c.passage.article_id, c.start + a, c.start + b)
+
+
+def normalize(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())

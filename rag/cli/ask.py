@@ -36,6 +36,8 @@ def ask(question, db, chroma_url, llm, model, base_url, api_key, as_json):
     qa = make_qa(db, chroma_url, llm, model, base_url, api_key)
     ans = qa.ask(question)
     click.echo(json.dumps(ans.to_dict(), ensure_ascii=False, indent=2) if as_json else render(ans))
+    if getattr(qa.answerer, "notice", ""):
+        click.echo(f"note: {qa.answerer.notice}", err=True)
     _exit_now()
 
 

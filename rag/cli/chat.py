@@ -15,7 +15,11 @@ from rag.types import Answer
 def chat(db, chroma_url, llm, model, base_url, api_key):
     """Talk with the articles; each answer streams in with its sources."""
     qa = make_qa(db, chroma_url, llm, model, base_url, api_key)
-    click.echo(f"{len(qa.retriever.articles)} articles loaded; answering with {qa.answerer.name}. Ctrl-D to quit.")
+    qa.retriever.refresh()  # the article table is read lazily: count what the store holds now
+    how = f"{qa.answerer.name} ({qa.answerer.describe()})" if hasattr(qa.answerer, "describe") else qa.answerer.name
+    click.echo(f"{len(qa.retriever.articles)} articles loaded; answering with {how}. Ctrl-D to quit.")
+    if getattr(qa.answerer, "notice", ""):
+        click.echo(f"note: {qa.answerer.notice}", err=True)
     history: list[dict] = []
     while True:
         try:

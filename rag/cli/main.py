@@ -1,6 +1,8 @@
 """The `rag` command: one module per command group (ask, chat, eval, ingest)."""
 from __future__ import annotations
 
+import logging
+
 import click
 
 from rag.cli.ask import ask
@@ -13,6 +15,10 @@ from rag.cli.common import FriendlyGroup
 def main():
     """Conversational Q&A over news articles, every answer cited."""
 
+
+# The commands print warnings themselves ("note: …"); keep the library's log quiet here.
+logging.getLogger("rag").addHandler(logging.NullHandler())
+logging.getLogger("rag").propagate = False
 
 main.add_command(ask)
 main.add_command(chat)

@@ -1,0 +1,1 @@
+"""A trained reader: (question, sentence) → does it answer, and where (training code lives in training/)."""

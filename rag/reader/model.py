@@ -1,0 +1,116 @@
+"""The trained reader at run time: ONNX Runtime and tokenizers only (no torch import).
+
+``Reader.read(question, sentences, contexts)`` gives, for each candidate sentence, the
+probability that it answers the question and the best short answer inside it (character
+offsets into that sentence). The model file is checked against the sha256 recorded in
+``reader.json`` before it is used; a missing or altered file is a ``ReaderModelError``
+that names the training command.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from rag.errors import ReaderModelError
+from rag.reader.encode import best_span, encode, load_tokenizer
+
+MODEL_DIR = Path(__file__).resolve().parent / "model"  # where `python training/train_reader.py` writes
+TRAIN_COMMAND = "python training/train_reader.py"
+
+
+@dataclass(frozen=True)
+class Reading:
+    prob: float  # probability that the sentence answers the question
+    span: tuple[int, int] | None  # the short answer's char offsets inside the sentence
+    span_score: float = 0.0  # start+end logit of that span
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _fail(model_dir: Path, what: str) -> ReaderModelError:
+    return ReaderModelError(
+        f"the trained reader in {model_dir} {what}: rebuild it with `{TRAIN_COMMAND}` "
+        "(or reinstall news-rag); meanwhile answers use the heuristic reader")
+
+
+def _checked(model_dir: Path) -> dict:
+    """reader.json, after checking that the files it names are there and unaltered."""
+    meta_file, onnx, tok = model_dir / "reader.json", model_dir / "reader.onnx", model_dir / "tokenizer.json"
+    for f in (meta_file, onnx, tok):
+        if not f.is_file():
+            raise _fail(model_dir, f"is missing {f.name}")
+    try:
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    except ValueError:
+        raise _fail(model_dir, "has an unreadable reader.json") from None
+    if _sha256(onnx) != meta.get("sha256"):
+        raise _fail(model_dir, "has a corrupt reader.onnx (sha256 mismatch)")
+    if _sha256(tok) != meta.get("tokenizer_sha256"):
+        raise _fail(model_dir, "has a corrupt tokenizer.json (sha256 mismatch)")
+    return meta
+
+
+class Reader:
+    def __init__(self, model_dir: Path = MODEL_DIR):
+        import onnxruntime as ort
+        model_dir = Path(model_dir)
+        self.meta = _checked(model_dir)
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = min(4, os.cpu_count() or 1)
+        opts.log_severity_level = 3
+        try:
+            self.session = ort.InferenceSession(str(model_dir / "reader.onnx"), opts, providers=["CPUExecutionProvider"])
+        except Exception as e:  # a file that matches its checksum but onnxruntime refuses
+            raise _fail(model_dir, f"cannot be loaded ({type(e).__name__})") from None
+        self.tokenizer = load_tokenizer(model_dir / "tokenizer.json")
+        self.threshold = float(self.meta.get("threshold", 0.5))
+
+    def read(self, question: str, sentences: list[str], contexts: list[str]) -> list[Reading]:
+        """One Reading per candidate sentence: P(answers) and the short answer inside it."""
+        if not sentences:
+            return []
+        logit, diff, spans, scores = self.raw(question, sentences, contexts)
+        w_cls, w_span, bias = self.meta.get("combine", (1.0, 0.0, 0.0))
+        probs = 1.0 / (1.0 + np.exp(-(w_cls * logit + w_span * diff + bias)))
+        return [Reading(float(p), s, float(sc)) for p, s, sc in zip(probs, spans, scores)]
+
+    def raw(self, question: str, sentences: list[str], contexts: list[str]):
+        """The model's two answerability signals per sentence — the answer head's logit and
+        best-span-minus-no-answer score — with the best span (char offsets) and its score."""
+        enc = encode(self.tokenizer, question, sentences, contexts)
+        logit, start, end = self.session.run(None, {"input_ids": enc.ids, "attention_mask": enc.mask,
+                                                    "token_type_ids": enc.type_ids})
+        diffs, spans, scores = [], [], []
+        for i in range(len(sentences)):
+            first, last = enc.span_tokens[i]
+            a, b, score = best_span(start[i], end[i], first, last)
+            offs = enc.offsets[i]
+            spans.append((offs[a - first][0], offs[b - first][1]) if last > first else None)
+            scores.append(score)
+            diffs.append(score - float(start[i, 0] + end[i, 0]) if last > first else -1e4)
+        return logit.astype(np.float64), np.array(diffs), spans, scores
+
+
+_LOCK = threading.Lock()
+_CACHE: dict[Path, Reader] = {}
+
+
+def load_reader(model_dir: Path | None = None) -> Reader:
+    """The reader in ``model_dir`` (the shipped one by default), loaded once per process."""
+    key = Path(model_dir or MODEL_DIR).resolve()
+    with _LOCK:
+        if key not in _CACHE:
+            _CACHE[key] = Reader(key)
+        return _CACHE[key]

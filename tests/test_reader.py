@@ -1,0 +1,80 @@
+"""The trained reader's loader checks and fallback, readable quotes, standalone follow-ups."""
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from rag.cli.main import main as rag
+from rag.conversation import standalone
+from rag.errors import ReaderModelError
+from rag.quotes import shortened, with_referent
+from rag.reader.model import TRAIN_COMMAND, Reader
+
+
+@pytest.fixture
+def model_copy(tmp_path):
+    """A reader folder whose files do not match their recorded checksums."""
+    import json
+
+    d = tmp_path / "reader"
+    d.mkdir()
+    (d / "reader.onnx").write_bytes(b"not a model")
+    (d / "tokenizer.json").write_text("{}")
+    (d / "reader.json").write_text(json.dumps({"sha256": "0" * 64, "tokenizer_sha256": "0" * 64}))
+    return d
+
+
+# -- the loader --------------------------------------------------------------------------
+def test_a_corrupt_model_is_refused_with_the_training_command(model_copy):
+    with pytest.raises(ReaderModelError) as e:
+        Reader(model_copy)
+    assert "sha256" in str(e.value) and TRAIN_COMMAND in str(e.value)
+
+
+def test_a_missing_model_file_is_named(model_copy):
+    (model_copy / "reader.onnx").unlink()
+    with pytest.raises(ReaderModelError, match="missing reader.onnx"):
+        Reader(model_copy)
+
+
+# -- the fallback ------------------------------------------------------------------------
+@pytest.mark.slow
+def test_without_a_usable_model_answers_fall_back_to_the_heuristic_and_say_so(sample_db, model_copy, monkeypatch):
+    monkeypatch.setenv("RAG_ANSWER__READER", "trained")
+    monkeypatch.setenv("RAG_ANSWER__READER_MODEL", str(model_copy))
+    r = CliRunner().invoke(rag, ["ask", "Who is the U.S. ambassador?", "--db", str(sample_db), "--json"])
+    assert r.exit_code == 0, r.output
+    assert "Ryan Crocker" in r.stdout
+    assert "heuristic reader" in r.stderr and TRAIN_COMMAND in r.stderr
+
+
+# -- readable quotes ---------------------------------------------------------------------
+def test_a_leading_pronoun_gets_its_referent_in_brackets():
+    before = "Mr. Kazemi said U.S. efforts to rebuild those forces were inadequate."
+    assert with_referent("He said he also had offered help.", before) == "He [Mr. Kazemi] said he also had offered help."
+    assert with_referent("He said so.", "Iranian Ambassador Hassan Kazemi Qomi spoke.") == "He [Iranian Ambassador Hassan Kazemi Qomi] said so."
+    assert with_referent("The talks ended.", before) == "The talks ended."  # no pronoun: unchanged
+    assert with_referent("He said so.", "the meeting ended.") == "He said so."  # nobody named: unchanged
+
+
+def test_a_shortened_quote_marks_every_cut_and_keeps_the_answer():
+    s = ("Mr. Crocker declined to detail what Mr. Kazemi had said in the session, but the Iranian diplomat "
+         "formerly a top official in the elite Revolutionary Guards Quds Force said he had offered to train "
+         "and equip the Iraqi army and police to create “a new military and security structure” for Iraq.")
+    keep = (s.index("the Iranian diplomat"), s.index("the Iranian diplomat") + 20)
+    out = shortened(s, keep, 200)
+    assert out.startswith("…") and "the Iranian diplomat" in out and len(out) <= 202
+    assert shortened("Short sentence.", None, 200) == "Short sentence."
+    tail = shortened(s, (0, 11), 120)
+    assert tail.startswith("Mr. Crocker") and tail.endswith("…")
+
+
+def test_follow_ups_are_made_standalone():
+    assert standalone("and the Americans?", "What did Iran offer?", "") == "What did the Americans offer?"
+    assert standalone("What did he say?", "Who is the U.S. ambassador?", "**Ryan Crocker** — \"…\"") \
+        == "What did Ryan Crocker say?"
+    assert standalone("What is its capital?", "Where is Kenya located?", "") == "What is Kenya's capital?"
+    assert standalone("How long did it last?", "When did the French and Indian War start?", "") \
+        == "How long did the French and Indian War last?"
+    assert standalone("Who made that offer?", "What did Iran offer?", "") == "Who made the offer?"
+
