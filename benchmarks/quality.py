@@ -40,8 +40,8 @@ sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 CONVERSATIONS = ROOT / "benchmarks" / "conversations.json"
 
-from rag.eval import (BUDGET_CHARS, Evaluation, contains, load_conversations, load_squad, mean,  # noqa: E402
-                      percentile, sample, within_budget, write_articles)
+from rag.eval import (BUDGET_CHARS, Evaluation, contains, load_conversations, mean, percentile,  # noqa: E402
+                      sample, squad_dataset, within_budget, write_articles)
 from rag.settings import Settings  # noqa: E402
 from training import split  # noqa: E402
 
@@ -113,17 +113,9 @@ def table(cols: dict[str, dict], args, info: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def test_data(tmp: Path):
-    path = tmp / "test-articles.json"
-    path.write_text(json.dumps(split.held_out(split.TEST)), encoding="utf-8")
-    return load_squad(path)
-
-
 def big_store_refusal(settings, data, n: int, seed: int) -> tuple[float, int]:
     """Every paragraph of every non-test article as its own article; ask the test articles'
     answerable questions, whose articles are not there."""
-    import tempfile
-
     from ingest import ingest
     from rag.api import ArticleQA
 
@@ -154,18 +146,15 @@ def write_section(text: str, name: str = "quality") -> None:
 
 
 def main() -> None:
-    import tempfile
-
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=500)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--no-big-store", action="store_true", help="skip the ~1,400-article off-store run")
     args = ap.parse_args()
     pairs, sources = load_conversations(CONVERSATIONS)
-    with tempfile.TemporaryDirectory() as tmp:
-        data = test_data(Path(tmp))
-        # The follow-up set spans held-out articles beyond the test ones: their own store.
-        conv = load_squad(_write(Path(tmp) / "conv.json", split.held_out(split.HELD_OUT)))
+    data = squad_dataset(split.held_out(split.TEST)["data"])
+    # The follow-up set spans held-out articles beyond the test ones: their own store.
+    conv = squad_dataset(split.held_out(split.HELD_OUT)["data"])
     cols, info = {}, {"big": "–", "follow_ups": len(pairs)}
     for reader in ("trained", "heuristic"):
         s = with_reader(Settings(), reader)
@@ -180,11 +169,6 @@ def main() -> None:
     text = table(cols, args, {**info, "big": f"{info['big']:,}" if isinstance(info["big"], int) else "–"})
     write_section(text)
     print(text)
-
-
-def _write(path: Path, doc: dict) -> Path:
-    path.write_text(json.dumps(doc), encoding="utf-8")
-    return path
 
 
 if __name__ == "__main__":

@@ -61,19 +61,23 @@ class Dataset:
 def load_squad(path: str | Path) -> Dataset:
     """Read a SQuAD 2.0 JSON file; a wrong file gets one clear message."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))["data"]
-        articles, questions = [], []
-        for i, art in enumerate(data):
-            articles.append((art["title"].replace("_", " "), "\n\n".join(p["context"] for p in art["paragraphs"])))
-            for p in art["paragraphs"]:
-                for qa in p["qas"]:
-                    golds = tuple(dict.fromkeys(a["text"] for a in qa.get("answers", []) if a["text"].strip()))
-                    questions.append(Question(qa["question"], () if qa.get("is_impossible") else golds, i))
+        return squad_dataset(json.loads(Path(path).read_text(encoding="utf-8"))["data"])
     except FileNotFoundError:
         raise BadInputError(f"no such file: {path}") from None
     except (ValueError, KeyError, TypeError) as e:
         raise BadInputError(f"{path} is not a SQuAD 2.0 JSON file ({type(e).__name__}: {e}); "
                             "expected data[].title, data[].paragraphs[].context and .qas[]") from None
+
+
+def squad_dataset(data: list[dict]) -> Dataset:
+    """SQuAD articles (``data[]`` of the JSON) → one article per title, paragraphs joined."""
+    articles, questions = [], []
+    for i, art in enumerate(data):
+        articles.append((art["title"].replace("_", " "), "\n\n".join(p["context"] for p in art["paragraphs"])))
+        for p in art["paragraphs"]:
+            for qa in p["qas"]:
+                golds = tuple(dict.fromkeys(a["text"] for a in qa.get("answers", []) if a["text"].strip()))
+                questions.append(Question(qa["question"], () if qa.get("is_impossible") else golds, i))
     return Dataset(articles, questions)
 
 

@@ -26,21 +26,10 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from rag.eval import Dataset, Question, contains, write_articles  # noqa: E402
+from rag.eval import Question, contains, squad_dataset, write_articles  # noqa: E402
 from training import split  # noqa: E402
 
 OFF_STORE = "Doctor_Who"  # a calibration article left out of the store
-
-
-def dataset(articles: list[dict]) -> Dataset:
-    arts, qs = [], []
-    for i, a in enumerate(articles):
-        arts.append((a["title"].replace("_", " "), "\n\n".join(p["context"] for p in a["paragraphs"])))
-        for p in a["paragraphs"]:
-            for q in p["qas"]:
-                golds = tuple(dict.fromkeys(x["text"] for x in q.get("answers", []) if x["text"].strip()))
-                qs.append(Question(q["question"], () if q.get("is_impossible") else golds, i))
-    return Dataset(arts, qs)
 
 
 def best_probs(qa, questions: list[Question]) -> tuple[np.ndarray, np.ndarray]:
@@ -70,7 +59,7 @@ def main(argv=None) -> None:
     from rag.settings import Settings
 
     chosen = [a for a in split.load_articles() if a["title"] not in split.TEST]
-    data = dataset(chosen)
+    data = squad_dataset(chosen)
     off_idx = next(i for i, a in enumerate(chosen) if a["title"] == OFF_STORE)
     stored = [a for i, a in enumerate(data.articles) if i != off_idx]
     cal = {i for i, a in enumerate(chosen) if a["title"] in split.CALIBRATE and i != off_idx}
