@@ -33,13 +33,12 @@ def clean_question(question) -> str:
 def _preload_reader(settings) -> None:
     """Load the trained reader now (it is cached per process); a failure is left for the
     answerer to report, with its fallback."""
-    if settings.reader == "trained":
-        from rag.reader.model import load_reader
+    from rag.reader.model import load_reader
 
-        try:
-            load_reader(settings.reader_model)
-        except RagError:
-            pass
+    try:
+        load_reader(settings.reader_model)
+    except RagError:
+        pass
 
 
 class ArticleQA:
@@ -51,10 +50,12 @@ class ArticleQA:
             db=Path(db) if db else None, chroma_url=chroma_url, llm=spec)
         with ThreadPoolExecutor(2) as pool:  # the models load while the store opens: faster start
             embedder = pool.submit(get_embedder, self.settings.embedding)
-            reader = pool.submit(_preload_reader, self.settings.answer)
+            # Only a trained reader has a model to load; the default heuristic one adds nothing here.
+            reader = pool.submit(_preload_reader, self.settings.answer) if self.settings.answer.reader == "trained" else None
             self.store = store or ArticleStore.open(self.settings)
             self.embedder = embedder.result()
-            reader.result()
+            if reader:
+                reader.result()
         self.store.check_model(self.embedder.model_id, self.embedder.dim)
         self.retriever = HybridRetriever(self.store, self.embedder, self.settings.retrieval)
         model = llm if llm is not None and spec is None else None

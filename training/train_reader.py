@@ -16,9 +16,7 @@ int8 file's sha256 goes into reader.json, which the runtime loader checks.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
-import math
 import os
 import random
 import sys

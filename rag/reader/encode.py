@@ -29,7 +29,7 @@ class Encoded:
     offsets: list[list[tuple[int, int]]]  # per row: char offsets in the sentence of those tokens
 
 
-def load_tokenizer(path) -> "tokenizers.Tokenizer":
+def load_tokenizer(path):
     """The tokenizer from a tokenizer.json, with its own padding and truncation turned off
     (MiniLM's file pads every text to 128 tokens): ``encode`` lays out pairs itself."""
     from tokenizers import Tokenizer
