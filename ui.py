@@ -11,16 +11,23 @@ from __future__ import annotations
 import html
 import os
 import re
-import tempfile
 from pathlib import Path
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
+from concurrent.futures import ThreadPoolExecutor  # noqa: E402
+from concurrent.futures import TimeoutError as FutureTimeout  # noqa: E402
+
 import click  # noqa: E402
 
+from ingest.errors import SourceError  # noqa: E402
+from ingest.web import display_source, ingest_docs, pasted_doc, upload_doc, url_doc  # noqa: E402
+from rag.errors import ArticleNotFoundError  # noqa: E402
+
 SAMPLE_DIR = Path(__file__).resolve().parent / "examples" / "articles"
+UPLOAD_TYPES = (".txt", ".md", ".html", ".htm")
 EXAMPLES = ["What did Iran offer?", "Who is the U.S. ambassador?", "How long did the meeting last?"]
 CSS = """
 .source {border-left: 3px solid #888; padding: 4px 10px; margin: 8px 0;}
@@ -51,7 +58,12 @@ def sources_html(qa, ans) -> str:
 
 
 def _source(qa, c) -> str:
-    text = qa.article(c.article_id).text
+    from rag.errors import ArticleNotFoundError
+
+    try:
+        text = qa.article(c.article_id).text
+    except ArticleNotFoundError:  # deleted while the answer was made: the quote is all there is
+        text = ""
     before = text[max(0, c.start - 200):c.start]
     after = text[c.end:c.end + 200]
     date = f" · {html.escape(c.published)}" if c.published else ""
@@ -59,100 +71,57 @@ def _source(qa, c) -> str:
             f'<p>…{html.escape(before)}<mark>{html.escape(c.quote)}</mark>{html.escape(after)}…</p></div>')
 
 
+_MARK = re.compile(r"\[(\d+)\]")
+
+
 def answer_markdown(ans) -> str:
+    """The answer as Markdown: its words escaped, the short answer in bold, and only the
+    answerer's own ``[n]`` markers turned into links to their sources."""
     if ans.refused:
-        return f"*{ans.text}*"
+        return f"*{_escape(ans.text)}*"
     text, lead = ans.text, ""
     bold = f"**{ans.short.text}** — " if ans.short else None
-    if bold and text.startswith(bold):  # the short answer leads in bold; its words are escaped too
-        text, lead = text[len(bold):], f"**{_escape(ans.short.text)}** — "
-    body = lead + re.sub(r"\\\[(\d+)\\\]", r"[\[\1\]](#source-\1)", _escape(text))
-    notes = "".join(f"\n\n> note: {html.escape(f)}" for f in ans.flagged)
-    return body + notes
+    if bold and text.startswith(bold):
+        lead = f"**{_escape(ans.short.text)}** — "
+    markers = ans.markers if ans.markers is not None else [m.start() for m in _MARK.finditer(text)]
+    body = _linked(text, sorted(markers), len(bold) if lead else 0)
+    notes = "".join(f"\n\n> note: {_escape(f)}" for f in ans.flagged)
+    return lead + body + notes
+
+
+def _linked(text: str, markers: list[int], start: int) -> str:
+    out, at = [], start
+    for pos in markers:
+        m = _MARK.match(text, pos)
+        if not m or pos < at:
+            continue
+        out += [_escape(text[at:pos]), f"[\\[{m.group(1)}\\]](#source-{m.group(1)})"]
+        at = m.end()
+    return "".join(out) + _escape(text[at:])
+
+
+def partial_markdown(text: str) -> str:
+    """Streamed text so far: escaped exactly like a final answer (no links until it is done)."""
+    return _escape(text)
 
 
 def _escape(text: str) -> str:
-    return re.sub(r"([\\`*_{}\[\]<>#|])", r"\\\1", text)  # article words are not markup
+    # Article words are not markup: Markdown and HTML characters shown as themselves.
+    return re.sub(r"([\\`*_{}\[\]<>#|!()~&])", r"\\\1", text)
 
 
 # -- app ----------------------------------------------------------------------------------
-def build_app(qa):
-    """The app over ``qa``; articles added in the app go into qa's own store."""
+def build_app(qa, read_only: bool | None = None):
+    """The app over ``qa``; articles added in the app go into qa's own store. ``read_only``
+    (default: settings.ui.read_only) leaves out everything that changes the library."""
     import gradio as gr
 
-    from rag.errors import LLMUnavailableError, RagError
-    from rag.types import Answer
-
     settings = qa.settings
-
-    def status() -> str:
-        n = len(qa.retriever.articles)
-        if qa.answerer.name == "extractive":
-            return f"**{n} article(s)** · answering with **offline extractive answerer** ({qa.answerer.describe()})"
-        return f"**{n} article(s)** · answering with **LLM: {qa.answerer.name}**"
-
-    def respond(message, history, selected):
-        history = list(history or [])
-        if not (message or "").strip():
-            yield history, gr.update(), ""
-            return
-        history += [{"role": "user", "content": message}, {"role": "assistant", "content": ""}]
-        ids = [_id_of(s) for s in selected or []] or None
-        try:
-            yield from _stream(qa, message, history, ids)
-        except LLMUnavailableError as e:  # fall back to the offline answerer and say so
-            offline = qa.offline()
-            history[-1]["content"] = ""
-            gr.Warning(f"{e} — answering offline instead.")
-            shown = gr.update()
-            for _, shown, _ in _stream(offline, message, history, ids):
-                yield history, shown, ""
-            # The toast fades; the answer itself keeps saying where it came from.
-            history[-1]["content"] += "\n\n*(The LLM endpoint is unreachable: answered offline.)*"
-            yield history, shown, ""
-        except RagError as e:
-            history[-1]["content"] = f"error: {e}"
-            yield history, "", ""
-
-    def _stream(engine, message, history, ids):
-        prior = history[:-2]
-        text = ""
-        for item in engine.stream(message, history=prior, article_ids=ids):
-            if isinstance(item, Answer):
-                history[-1]["content"] = answer_markdown(item)
-                yield history, sources_html(engine, item), ""
-            else:
-                text += item
-                history[-1]["content"] = text
-                yield history, gr.update(), ""
-
-    def ask_api(question: str) -> dict:
-        ans = qa.ask(question)
-        return ans.to_dict()
-
-    def library():
-        rows = [[a.title, a.source, a.published or "", a.chunks, a.id] for a in _articles(qa)]
-        choices = [f"{r[0]} ⟨{r[4]}⟩" for r in rows]
-        return rows, gr.update(choices=choices), gr.update(choices=choices, value=None), status()
-
-    def add(files, url, pasted, paste_title):
-        sources = [_upload_path(f) for f in files or []]
-        if url and url.strip():
-            sources.append(url.strip())
-        if pasted and pasted.strip():
-            sources.append(_paste_file(pasted, paste_title))
-        if not sources:
-            return "Nothing to add: upload a file, give a URL or paste text.", *library()
-        return _ingest_report(settings, sources), *library()
-
-    def delete(choice):
-        if choice:
-            qa.delete(_id_of(choice))
-        return *library(), f"Deleted {choice}." if choice else "Choose an article to delete."
-
+    read_only = settings.ui.read_only if read_only is None else read_only
+    chat = _chat_handlers(qa)
     with gr.Blocks(title="News Q&A") as app:
         gr.Markdown("## News Q&A — every answer cited")
-        status_md = gr.Markdown(status())
+        status_md = gr.Markdown(chat.status())
         with gr.Tab("Chat"):
             with gr.Row():
                 with gr.Column(scale=3):
@@ -163,35 +132,192 @@ def build_app(qa):
                 with gr.Column(scale=2):
                     gr.Markdown("### Sources")
                     sources = gr.HTML(elem_id="sources")
-            question.submit(respond, [question, chatbot, scope], [chatbot, sources, question], api_name=False)
+            question.submit(chat.respond, [question, chatbot, scope], [chatbot, sources, question], api_name=False)
+        lib = _Library(qa)
         with gr.Tab("Library"):
             table = gr.Dataframe(headers=["title", "source", "published", "chunks", "id"], interactive=False)
-            with gr.Row():
-                files = gr.File(label="Upload .txt / .md / .html", file_count="multiple",
-                                file_types=[".txt", ".md", ".html", ".htm"])
-                with gr.Column():
-                    url = gr.Textbox(label="Article URL")
-                    paste_title = gr.Textbox(label="Title of pasted text")
-                    pasted = gr.Textbox(label="Or paste article text", lines=5)
-            add_btn = gr.Button("Add articles", variant="primary")
-            result = gr.Markdown(elem_id="ingest-result")
-            with gr.Row():
-                victim = gr.Dropdown(label="Delete an article", choices=[])
-                del_btn = gr.Button("Delete", variant="stop")
-            add_btn.click(add, [files, url, pasted, paste_title], [result, table, scope, victim, status_md], api_name=False)
-            del_btn.click(delete, [victim], [table, scope, victim, status_md, result], api_name=False)
+            victim = gr.Dropdown(label="Delete an article", choices=[], visible=not read_only)
+            if not read_only:
+                _library_editing(lib, table, scope, victim, status_md)
         api_in, api_out = gr.Textbox(visible=False), gr.JSON(visible=False)
-        api_in.submit(ask_api, api_in, api_out, api_name="ask")
-        api_text = gr.Textbox(visible=False)
-        api_text.submit(lambda t: _ingest_report(settings, [_paste_file(t, "")]), api_text,
-                        gr.Markdown(visible=False), api_name="ingest_text")
-        api_file = gr.File(visible=False, file_types=[".txt", ".md", ".html", ".htm"])
-        api_file.upload(lambda f: _ingest_report(settings, [_upload_path(f)]), api_file,
-                        gr.Markdown(visible=False), api_name="ingest_file")
-        api_url = gr.Textbox(visible=False)
-        api_url.submit(lambda u: _ingest_report(settings, [u]), api_url, gr.Markdown(visible=False), api_name="ingest_url")
-        app.load(library, None, [table, scope, victim, status_md], api_name=False)
+        api_in.submit(lambda q: qa.ask(q).to_dict(), api_in, api_out, api_name="ask")
+        if not read_only:
+            _ingest_endpoints(lib)
+        app.load(lib.refresh, None, [table, scope, victim, status_md], api_name=False)
     return app
+
+
+class _Chat:
+    """The chat's handlers: streamed answers, the LLM fallback, the status line."""
+
+    def __init__(self, qa):
+        self.qa = qa
+
+    def status(self) -> str:
+        qa = self.qa
+        n = len(qa.retriever.articles)
+        if qa.answerer.name == "extractive":
+            return f"**{n} article(s)** · answering with **offline extractive answerer** ({qa.answerer.describe()})"
+        return f"**{n} article(s)** · answering with **LLM: {_escape(qa.answerer.name)}**"
+
+    def respond(self, message, history, selected):
+        import gradio as gr
+
+        from rag.errors import LLMUnavailableError, RagError
+
+        history = list(history or [])
+        if not (message or "").strip():
+            yield history, gr.update(), ""
+            return
+        history += [{"role": "user", "content": message}, {"role": "assistant", "content": ""}]
+        ids = [_id_of(s) for s in selected or []] or None
+        try:
+            yield from self._stream(self.qa, message, history, ids)
+        except LLMUnavailableError as e:  # fall back to the offline answerer and say so
+            offline = self.qa.offline()
+            history[-1]["content"] = ""
+            gr.Warning(f"{e} — answering offline instead.")
+            shown = gr.update()
+            for _, shown, _ in self._stream(offline, message, history, ids):
+                yield history, shown, ""
+            # The toast fades; the answer itself keeps saying where it came from.
+            history[-1]["content"] += "\n\n*(The LLM endpoint is unreachable: answered offline.)*"
+            yield history, shown, ""
+        except RagError as e:
+            history[-1]["content"] = f"error: {_escape(str(e))}"
+            yield history, "", ""
+
+    @staticmethod
+    def _stream(engine, message, history, ids):
+        import gradio as gr
+
+        from rag.types import Answer
+
+        prior = history[:-2]
+        text = ""
+        for item in engine.stream(message, history=prior, article_ids=ids):
+            if isinstance(item, Answer):
+                history[-1]["content"] = answer_markdown(item)
+                yield history, sources_html(engine, item), ""
+            else:
+                text += item
+                history[-1]["content"] = partial_markdown(text)
+                yield history, gr.update(), ""
+
+
+def _chat_handlers(qa) -> _Chat:
+    return _Chat(qa)
+
+
+class _Library:
+    """The library's handlers: list, add (files, a URL, pasted text), delete."""
+
+    def __init__(self, qa):
+        self.qa, self.settings = qa, qa.settings
+        # A bounded pool: a few fetches at once, none waiting on another's slow server.
+        self.fetches = ThreadPoolExecutor(self.settings.fetch.workers, thread_name_prefix="fetch")
+
+    def refresh(self):
+        import gradio as gr
+
+        rows = [[a.title, display_source(a.source), a.published or "", a.chunks, a.id] for a in _articles(self.qa)]
+        choices = [f"{r[0]} ⟨{r[4]}⟩" for r in rows]
+        return rows, gr.update(choices=choices), gr.update(choices=choices, value=None), _Chat(self.qa).status()
+
+    def add(self, files, url, pasted, paste_title):
+        """Uploads and pasted text at once; a URL is fetched in a worker while the result box
+        says it is still fetching."""
+        docs, failed = self._local_docs(files, pasted, paste_title)
+        if not (docs or failed or (url or "").strip()):
+            yield "Nothing to add: upload a file, give a URL or paste text.", *self.refresh()
+            return
+        if (url or "").strip():
+            fetched = yield from self._fetch(url.strip())
+            (failed if isinstance(fetched, tuple) else docs).append(fetched)
+        yield ingest_report(ingest_docs(docs, self.settings, failed)), *self.refresh()
+
+    def _local_docs(self, files, pasted, paste_title):
+        docs, failed = [], []
+        for f in files or []:
+            try:
+                docs.append(upload_doc(_upload_path(f), self.settings.chunking.max_file_mb))
+            except SourceError as e:
+                failed.append((Path(_upload_path(f)).name, str(e)))
+        if pasted and pasted.strip():
+            docs.append(pasted_doc(pasted, paste_title))
+        return docs, failed
+
+    def _fetch(self, url):
+        """Fetch in a worker; meanwhile tell the user, every 2 s, that it is still fetching."""
+        import gradio as gr
+
+        future = self.fetches.submit(url_doc, url, self.settings)
+        waited = 0
+        while True:
+            try:
+                return future.result(timeout=2)
+            except FutureTimeout:
+                waited += 2
+                yield f"Still fetching {_escape(url)} ({waited} s)…", *(gr.update(),) * 4
+            except SourceError as e:
+                return (url, str(e))
+
+    def delete(self, choice):
+        if choice:
+            try:
+                self.qa.delete(_id_of(choice))
+            except ArticleNotFoundError:
+                pass  # deleted meanwhile (another tab, the CLI): it is gone either way
+        return *self.refresh(), f"Deleted {_escape(choice)}." if choice else "Choose an article to delete."
+
+    # -- API endpoints (gradio_client) ------------------------------------------------
+    def text_api(self, text: str) -> str:
+        return ingest_report(ingest_docs([pasted_doc(text)], self.settings))
+
+    def file_api(self, f) -> str:
+        try:
+            docs, failed = [upload_doc(_upload_path(f), self.settings.chunking.max_file_mb)], []
+        except SourceError as e:
+            docs, failed = [], [(Path(_upload_path(f)).name, str(e))]
+        return ingest_report(ingest_docs(docs, self.settings, failed))
+
+    def url_api(self, url: str) -> str:
+        try:
+            docs, failed = [self.fetches.submit(url_doc, url, self.settings).result()], []
+        except SourceError as e:
+            docs, failed = [], [(url, str(e))]
+        return ingest_report(ingest_docs(docs, self.settings, failed))
+
+
+def _library_editing(lib: _Library, table, scope, victim, status_md) -> None:
+    import gradio as gr
+
+    with gr.Row():
+        files = gr.File(label="Upload .txt / .md / .html", file_count="multiple", file_types=list(UPLOAD_TYPES))
+        with gr.Column():
+            url = gr.Textbox(label="Article URL (http/https)")
+            paste_title = gr.Textbox(label="Title of pasted text")
+            pasted = gr.Textbox(label="Or paste article text", lines=5)
+    add_btn = gr.Button("Add articles", variant="primary")
+    result = gr.Markdown(elem_id="ingest-result")
+    del_btn = gr.Button("Delete", variant="stop")
+    workers = lib.settings.fetch.workers
+    add_btn.click(lib.add, [files, url, pasted, paste_title], [result, table, scope, victim, status_md],
+                  api_name=False, concurrency_limit=workers)
+    del_btn.click(lib.delete, [victim], [table, scope, victim, status_md, result], api_name=False)
+
+
+def _ingest_endpoints(lib: _Library) -> None:
+    import gradio as gr
+
+    hidden = lambda: gr.Markdown(visible=False)  # noqa: E731
+    api_text = gr.Textbox(visible=False)
+    api_text.submit(lib.text_api, api_text, hidden(), api_name="ingest_text")
+    api_file = gr.File(visible=False, file_types=list(UPLOAD_TYPES))
+    api_file.upload(lib.file_api, api_file, hidden(), api_name="ingest_file")
+    api_url = gr.Textbox(visible=False)
+    # Several fetches at once: a slow server must not hold up everyone else's URL.
+    api_url.submit(lib.url_api, api_url, hidden(), api_name="ingest_url", concurrency_limit=lib.settings.fetch.workers)
 
 
 def _articles(qa):
@@ -209,27 +335,11 @@ def _id_of(choice: str) -> str:
     return m.group(1) if m else choice
 
 
-_PASTE_DIR = Path(tempfile.gettempdir()) / "news-rag-pasted"
-
-
-def _paste_file(text: str, title: str) -> str:
-    """Pasted text becomes a file so it has a source identity like any other article."""
-    import hashlib
-
-    _PASTE_DIR.mkdir(exist_ok=True)
-    body = f"# {title.strip()}\n\n{text}" if title and title.strip() else text
-    path = _PASTE_DIR / f"pasted-{hashlib.sha1(body.encode()).hexdigest()[:12]}.md"
-    path.write_text(body, encoding="utf-8")
-    return str(path)
-
-
-def _ingest_report(settings, sources) -> str:
-    from ingest import ingest
-
-    r = ingest(sources, settings=settings)
+def ingest_report(r) -> str:
+    """The run's outcome as Markdown; sources and reasons (a remote server's words) escaped."""
     lines = [f"**{r.summary()}**"]
-    lines += [f"- failed: `{html.escape(Path(s).name)}`: {html.escape(why)}" for s, why in r.failed]
-    lines += [f"- duplicate of {a}: `{html.escape(Path(s).name)}`" for s, a in r.duplicates]
+    lines += [f"- failed: {_escape(display_source(s))}: {_escape(why)}" for s, why in r.failed]
+    lines += [f"- duplicate of {a}: {_escape(display_source(s))}" for s, a in r.duplicates]
     return "\n".join(lines)
 
 
@@ -237,17 +347,68 @@ def _ingest_report(settings, sources) -> str:
 @click.option("--db", default=None, help="Store directory (env RAG_DB).")
 @click.option("--chroma-url", default=None, help="Chroma server URL (env RAG_CHROMA_URL).")
 @click.option("--llm", default=None, help="Answerer SPEC (env RAG_LLM); default extractive.")
-@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind; anything but loopback needs --auth (or --insecure-no-auth).")
 @click.option("--port", default=7860, type=int, show_default=True)
-def main(db, chroma_url, llm, host, port):
+@click.option("--auth", default=None, metavar="USER:PASS[,USER:PASS]", help="Require a login (env RAG_UI__AUTH).")
+@click.option("--read-only", is_flag=True, default=None, help="Chat only: no uploads, URLs, pasted text or deletes.")
+@click.option("--allow-private-urls", is_flag=True, default=None,
+              help="Let the Library fetch loopback/private addresses (an intranet); off by default.")
+@click.option("--insecure-no-auth", is_flag=True, help="Bind to a non-loopback address without a login.")
+def main(db, chroma_url, llm, host, port, auth, read_only, allow_private_urls, insecure_no_auth):
     """Serve the chat app."""
     from rag.api import ArticleQA
     from rag.settings import Settings
 
-    settings = Settings().override(db=Path(db) if db else None, chroma_url=chroma_url, llm=llm)
+    settings = app_settings(Settings(), db, chroma_url, llm, auth, read_only, allow_private_urls)
+    logins = parse_auth(settings.ui.auth)
+    refuse_open_bind(host, logins, insecure_no_auth)
     ensure_articles(settings)
     app = build_app(ArticleQA(settings=settings))
-    app.queue().launch(server_name=host, server_port=port, css=CSS)
+    app.queue().launch(server_name=host, server_port=port, css=CSS, auth=logins or None,
+                       max_file_size=f"{settings.ui.max_upload_mb:g}mb")
+
+
+def app_settings(base, db, chroma_url, llm, auth, read_only, allow_private_urls):
+    """Settings with the command line's flags applied (flags win over RAG_* variables)."""
+    ui_ = base.ui.model_copy(update={k: v for k, v in {"auth": auth, "read_only": read_only}.items() if v is not None})
+    fetch = base.fetch.model_copy(update={"allow_private_urls": True} if allow_private_urls else {})
+    return base.override(db=Path(db) if db else None, chroma_url=chroma_url, llm=llm, ui=ui_, fetch=fetch)
+
+
+def parse_auth(spec: str) -> list[tuple[str, str]]:
+    """"user:pass,user2:pass2" → [(user, pass), …]; a malformed entry is a usage error."""
+    logins = []
+    for item in filter(None, (part.strip() for part in (spec or "").split(","))):
+        user, sep, password = item.partition(":")
+        if not (sep and user and password):
+            raise click.UsageError("--auth takes USER:PASSWORD (several separated by commas), e.g. --auth ana:s3cret")
+        logins.append((user, password))
+    return logins
+
+
+def is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def refuse_open_bind(host: str, logins, insecure: bool) -> None:
+    """Anyone who reaches a non-loopback port could read, add and delete articles: no login,
+    no start (unless the user says --insecure-no-auth, e.g. behind their own auth proxy)."""
+    if is_loopback(host) or logins:
+        return
+    if not insecure:
+        raise click.UsageError(
+            f"--host {host} makes the app reachable from other machines, and it has no login: "
+            "add --auth USER:PASSWORD (or RAG_UI__AUTH), or --insecure-no-auth if a proxy in front of it "
+            "handles logins. See SECURITY.md.")
+    click.echo(f"warning: serving on {host} without a login (--insecure-no-auth)", err=True)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,8 @@ from rag.cli.common import FriendlyCommand, store_options
 @click.command(cls=FriendlyCommand, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("sources", nargs=-1, required=True)
 @store_options
-@click.option("--prune", is_flag=True, help="Remove articles whose source file no longer exists.")
+@click.option("--prune", is_flag=True, help="Remove articles whose file, inside the files and folders given, no longer exists "
+              "(URLs, pasted text and uploads are never pruned).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def ingest_command(sources, db, chroma_url, prune, as_json):
     """Ingest SOURCES: .txt/.md/.html files, folders of them, http(s) URLs."""
@@ -20,9 +21,8 @@ def ingest_command(sources, db, chroma_url, prune, as_json):
     from ingest.load import expand
     from ingest.pipeline import ingest
 
-    items = expand(list(sources))
-    with tqdm(total=len(items), unit="article", disable=None, leave=False) as bar:
-        report = ingest(items, db=db, prune=prune, chroma_url=chroma_url,
+    with tqdm(total=len(expand(list(sources))), unit="article", disable=None, leave=False) as bar:
+        report = ingest(list(sources), db=db, prune=prune, chroma_url=chroma_url,
                         progress=lambda _source: bar.update(1))
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))

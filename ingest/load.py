@@ -9,11 +9,9 @@ import codecs
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.errors import SourceError
+
 SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
-
-
-class SourceError(Exception):
-    """One source cannot be ingested; the message is the reason shown to the user."""
 
 
 @dataclass
@@ -40,9 +38,10 @@ def expand(sources: list[str]) -> list[str]:
     return out
 
 
-def load(source: str, max_mb: float = 20.0, timeout: float = 15.0) -> RawDoc:
+def load(source: str, max_mb: float = 20.0, timeout: float = 20.0, allow_private: bool = True) -> RawDoc:
+    """A file (local callers only) or an http(s) URL; ``timeout`` bounds the whole fetch."""
     if is_url(source):
-        return _load_url(source, max_mb, timeout)
+        return load_url(source, max_mb, timeout, allow_private)
     return _load_file(Path(source), max_mb)
 
 
@@ -100,32 +99,16 @@ def _looks_binary(text: str) -> bool:
     return bool(sample) and control / len(sample) > 0.05
 
 
-def _load_url(url: str, max_mb: float, timeout: float) -> RawDoc:
-    import httpx
+def load_url(url: str, max_mb: float = 20.0, timeout: float = 20.0, allow_private: bool = True,
+             max_redirects: int = 5) -> RawDoc:
+    from ingest.fetch import fetch
 
+    got = fetch(url, max_bytes=int(max_mb * 1e6), deadline=timeout, allow_private=allow_private,
+                max_redirects=max_redirects)
     try:
-        with httpx.stream("GET", url, timeout=timeout, follow_redirects=True,
-                          headers={"User-Agent": "news-rag/0.1"}) as r:
-            if r.status_code >= 400:
-                raise SourceError(f"HTTP {r.status_code} {r.reason_phrase}")
-            body = _read_capped(r, int(max_mb * 1e6))
-            charset = r.charset_encoding or "utf-8"
-    except httpx.TimeoutException:
-        raise SourceError(f"timed out after {timeout:g} s (RAG_FETCH_TIMEOUT)") from None
-    except httpx.HTTPError as e:
-        raise SourceError(f"cannot fetch: {e}") from None
-    text = body.decode(charset, errors="replace")
-    ctype = r.headers.get("content-type", "")
-    kind = "text" if ctype.startswith("text/plain") else "html"
+        text = got.body.decode(got.charset or "utf-8", errors="replace")
+    except LookupError:  # a charset Python does not know: read it as UTF-8 rather than fail
+        text = got.body.decode("utf-8", errors="replace")
+    kind = "text" if got.content_type.startswith("text/plain") else "html"
     name = url.rstrip("/").rsplit("/", 1)[-1] or url
     return RawDoc(url, kind, text, name)
-
-
-def _read_capped(response, limit: int) -> bytes:
-    chunks, size = [], 0
-    for chunk in response.iter_bytes():
-        size += len(chunk)
-        if size > limit:
-            raise SourceError(f"page is over the {limit / 1e6:g} MB limit")
-        chunks.append(chunk)
-    return b"".join(chunks)

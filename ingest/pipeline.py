@@ -17,7 +17,7 @@ from typing import Callable
 
 from ingest.chunk import Chunk, chunk
 from ingest.clean import CleanDoc, clean
-from ingest.load import SourceError, expand, is_url, load
+from ingest.load import RawDoc, SourceError, expand, is_url, load
 from rag.embedders import get_embedder
 from rag.settings import Settings
 from rag.store import ArticleMeta, ArticleStore
@@ -112,9 +112,18 @@ class Ingestor:
 
     def add(self, source: str) -> None:
         try:
-            doc = clean(load(source, self.settings.chunking.max_file_mb, self.settings.fetch_timeout))
+            raw = load(source, self.settings.chunking.max_file_mb, self.settings.fetch.timeout)
         except SourceError as e:
             self.report.failed.append((source, str(e)))
+            return
+        self.add_raw(raw)
+
+    def add_raw(self, raw: RawDoc) -> None:
+        """An already loaded source (a fetched page, pasted text, an upload): cleaned, staged."""
+        try:
+            doc = clean(raw)
+        except SourceError as e:
+            self.report.failed.append((raw.source, str(e)))
             return
         self._stage(doc)
         if sum(len(p.chunks) for p in self.pending) >= FLUSH_CHUNKS:
@@ -167,10 +176,14 @@ class Ingestor:
             (self.report.added if p.is_new else self.report.updated).append(p.meta.id)
         self.pending = []
 
-    def prune(self) -> None:
-        """Remove articles whose source file no longer exists (URLs are kept)."""
+    def prune(self, roots: list[str]) -> None:
+        """Remove articles whose source file, inside one of ``roots`` (the files and folders this
+        run was given), no longer exists. URLs, pasted text, uploads and files elsewhere are kept."""
+        inside = [Path(r).expanduser().resolve() for r in roots if not is_url(r)]
         for a in list(self.known.values()):
-            if not is_url(a.source) and not Path(a.source).exists():
+            if not is_file_source(a.source) or Path(a.source).exists():
+                continue
+            if any(Path(a.source) == r or Path(a.source).is_relative_to(r) for r in inside):
                 self.store.set_dirty(True)
                 self.store.delete_article(a.id)
                 self.report.removed.append(a.id)
@@ -184,17 +197,22 @@ class Ingestor:
         return self.report
 
 
+def is_file_source(source: str) -> bool:
+    """Sources of files are absolute paths; URLs, ``pasted:`` and ``upload:`` sources are not."""
+    return Path(source).is_absolute() and not is_url(source)
+
+
 def ingest(sources: list[str] | str, db: str | Path | None = None, prune: bool = False, *,
            chroma_url: str | None = None, settings: Settings | None = None,
            progress: Callable[[str], None] | None = None) -> IngestReport:
     """Ingest files, directories and URLs into the store; see IngestReport for the outcome."""
     settings = (settings or Settings()).override(db=Path(db) if db else None, chroma_url=chroma_url)
+    given = [sources] if isinstance(sources, str) else list(sources)
     run = Ingestor(settings)
-    items = expand([sources] if isinstance(sources, str) else list(sources))
-    for source in items:
+    for source in expand(given):
         run.add(source)
         if progress:
             progress(source)
     if prune:
-        run.prune()
+        run.prune(given)
     return run.finish()

@@ -95,6 +95,29 @@ class AnswerSettings(BaseModel):
     )
 
 
+class FetchSettings(BaseModel):
+    timeout: float = Field(
+        20.0, description="Seconds one URL fetch may take in all (connect, redirects, every byte of the body); "
+        "a server that drips bytes is cut off at this deadline."
+    )
+    allow_private_urls: bool = Field(
+        False, description="Let the web app (UI, /ingest_url) fetch loopback, private, link-local and reserved "
+        "addresses, e.g. an intranet news site. Off by default: a web user could otherwise make the server "
+        "fetch internal pages (SSRF). The CLI and Python API fetch any http(s) URL their local user gives."
+    )
+    max_redirects: int = Field(5, description="Redirect hops followed per fetch; each hop's address is checked again.")
+    workers: int = Field(4, description="URL fetches the web app runs at once; a slow server never blocks the others.")
+
+
+class UISettings(BaseModel):
+    auth: str = Field(
+        "", description="Login for the web app as USER:PASSWORD (several separated by commas). Required, with "
+        "--insecure-no-auth as the only way round it, when the app binds to a non-loopback address."
+    )
+    read_only: bool = Field(False, description="Chat only: no uploads, URLs, pasted text or deletes (public demos).")
+    max_upload_mb: float = Field(20.0, description="Largest file the web app accepts (Gradio refuses bigger uploads).")
+
+
 class Settings(BaseSettings):
     """Every knob of the product. Env: RAG_<FIELD>, nested: RAG_<GROUP>__<FIELD>."""
 
@@ -108,11 +131,12 @@ class Settings(BaseSettings):
     llm_api_key: str = Field("", description="API key for the endpoint; falls back to OPENAI_API_KEY.")
     llm_temperature: float = Field(0.0, description="Sampling temperature for LLM answerers.")
     llm_timeout: float = Field(60.0, description="Seconds to wait for an LLM endpoint.")
-    fetch_timeout: float = Field(15.0, description="Seconds to wait when fetching a URL to ingest.")
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings, description="Embedding model.")
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings, description="How articles are cut.")
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="Hybrid retrieval.")
     answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Extractive answering.")
+    fetch: FetchSettings = Field(default_factory=FetchSettings, description="Fetching URLs to ingest.")
+    ui: UISettings = Field(default_factory=UISettings, description="The web app's access rules.")
 
     def override(self, **values) -> "Settings":
         """Copy with CLI/API overrides applied; None means 'not given'."""

@@ -69,6 +69,9 @@ class Answer:
     flagged: list[str] = field(default_factory=list)  # problems found while checking citations
     answerer: str = "extractive"
     short: Short | None = None  # the trained reader's short answer, when it found one
+    # Offsets in ``text`` of the "[n]" markers the answerer placed; None: every "[n]" is one
+    # (an LLM's text). A "[1]" inside a quoted article sentence is not in this list.
+    markers: list[int] | None = None
 
     def to_dict(self) -> dict:
         return {

@@ -27,7 +27,7 @@ import logging
 
 from rag.answerers.base import Answerer, refusal
 from rag.answerers.cues import TYPE_WORDS, answer_type, cue_strength, has_cue
-from rag.citations import make_citation
+from rag.citations import cited_text, make_citation
 from rag.errors import ReaderModelError
 from rag.quotes import shortened, with_referent
 from rag.reader.encode import context_of
@@ -145,11 +145,10 @@ class ExtractiveAnswerer(Answerer):
                 continue
             parts.append((c, quote))
             total += len(quote) + 6
-        text = " ".join(f'"{q}" [{n}]' for n, (_, q) in enumerate(parts, start=1))
-        if short and normalize(short.text) != normalize(best.text):
-            text = f"**{short.text}** — {text}"
+        lead = f"**{short.text}** — " if short and normalize(short.text) != normalize(best.text) else ""
+        text, markers = cited_text([(f'"{q}"', n) for n, (_, q) in enumerate(parts, start=1)], lead)
         citations = [self._cite(n, c) for n, (c, _) in enumerate(parts, start=1)]
-        return Answer(text, False, citations, question, passages, True, [], self.name, short)
+        return Answer(text, False, citations, question, passages, True, [], self.name, short, markers)
 
     # -- scoring -------------------------------------------------------------------
     def rank(self, question: str, passages: list[Passage], said: str = "") -> list[Candidate]:
@@ -235,9 +234,9 @@ class ExtractiveAnswerer(Answerer):
                 continue
             kept.append((c, text))
             total += len(text) + 5
-        parts = [f"{text} [{n}]" for n, (_, text) in enumerate(kept, start=1)]
+        text, markers = cited_text([(body, n) for n, (_, body) in enumerate(kept, start=1)])
         citations = [self._cite(n, c) for n, (c, _) in enumerate(kept, start=1)]
-        return Answer(" ".join(parts), False, citations, question, passages, True, [], self.name)
+        return Answer(text, False, citations, question, passages, True, [], self.name, None, markers)
 
     def _cite(self, n: int, c: Candidate) -> Citation:
         meta = self.retriever.articles.get(c.passage.article_id)

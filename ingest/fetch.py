@@ -1,0 +1,158 @@
+"""Fetch one URL's body: http(s) only, one deadline for the whole fetch, a size cap while
+streaming, and (for the web app) no loopback, private, link-local or reserved addresses.
+
+The address check sits in the network layer (an httpcore backend), so it runs on the address
+actually connected to, on every redirect hop, and a DNS answer cannot change between the check
+and the connection. The same layer enforces the deadline on every socket read and write, so a
+server that drips one byte every few seconds is cut off on time.
+"""
+from __future__ import annotations
+
+import ipaddress
+import socket
+import time
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import httpcore
+import httpx
+
+from ingest.errors import SourceError
+
+USER_AGENT = "news-rag/0.1"
+
+
+class UnsafeURLError(SourceError):
+    """The URL points at an address the web app must not fetch."""
+
+
+@dataclass
+class Fetched:
+    url: str  # after redirects
+    body: bytes
+    content_type: str
+    charset: str | None
+
+
+def check_scheme(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise UnsafeURLError("only http:// and https:// URLs with a host name can be fetched")
+
+
+def is_public(address: str) -> bool:
+    """A globally routable unicast address (IPv4-mapped IPv6 judged by its IPv4 part)."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_loopback or ip.is_link_local)
+
+
+def public_address(host: str, port: int) -> str:
+    """The address to connect to; refused when any address the name resolves to is not public
+    (a name with one private address among public ones is treated as private)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        raise SourceError(f"cannot resolve host '{host}'") from None
+    addresses = [info[4][0] for info in infos]
+    for address in addresses:
+        if not is_public(address):
+            raise UnsafeURLError(
+                f"'{host}' is a local or private address ({address}): not fetched from the web app "
+                "(start it with --allow-private-urls, or RAG_FETCH__ALLOW_PRIVATE_URLS=true, to ingest intranet pages)")
+    return addresses[0]
+
+
+class _Clock:
+    def __init__(self, seconds: float):
+        self.seconds, self.end = seconds, time.monotonic() + seconds
+
+    def left(self, timeout: float | None) -> float:
+        left = self.end - time.monotonic()
+        if left <= 0:
+            raise httpcore.ReadTimeout("deadline")
+        return left if timeout is None else min(timeout, left)
+
+
+class _Stream(httpcore.NetworkStream):
+    """A socket stream whose every read and write stops at the fetch's deadline."""
+
+    def __init__(self, inner: httpcore.NetworkStream, clock: _Clock):
+        self.inner, self.clock = inner, clock
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self.inner.read(max_bytes, self.clock.left(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self.inner.write(buffer, self.clock.left(timeout))
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def start_tls(self, ssl_context, server_hostname=None, timeout=None) -> "_Stream":
+        return _Stream(self.inner.start_tls(ssl_context, server_hostname, self.clock.left(timeout)), self.clock)
+
+    def get_extra_info(self, info: str):
+        return self.inner.get_extra_info(info)
+
+
+class _Backend(httpcore.NetworkBackend):
+    """Connects only to checked addresses (unless private ones are allowed), under the deadline."""
+
+    def __init__(self, clock: _Clock, allow_private: bool):
+        self.inner, self.clock, self.allow_private = httpcore.SyncBackend(), clock, allow_private
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        address = host if self.allow_private else public_address(host, port)
+        stream = self.inner.connect_tcp(address, port, self.clock.left(timeout), local_address, socket_options)
+        return _Stream(stream, self.clock)
+
+    def connect_unix_socket(self, path, timeout=None, socket_options=None):
+        raise UnsafeURLError("unix sockets are not fetched")
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
+class _Transport(httpx.HTTPTransport):
+    def __init__(self, backend: _Backend):
+        super().__init__()
+        # httpx builds its own pool; ours differs only in the network backend.
+        self._pool = httpcore.ConnectionPool(ssl_context=httpx.create_ssl_context(), network_backend=backend)
+
+
+def fetch(url: str, *, max_bytes: int, deadline: float = 20.0, allow_private: bool = True,
+          max_redirects: int = 5) -> Fetched:
+    """GET ``url`` (following redirects), or raise SourceError with a reason a user can act on."""
+    check_scheme(url)
+    clock = _Clock(deadline)
+    try:
+        with httpx.Client(transport=_Transport(_Backend(clock, allow_private)), follow_redirects=True,
+                          max_redirects=max_redirects, trust_env=allow_private, timeout=deadline,
+                          headers={"User-Agent": USER_AGENT}) as client:
+            with client.stream("GET", url) as r:
+                if r.status_code >= 400:
+                    raise SourceError(f"HTTP {r.status_code} {r.reason_phrase}")
+                body = _read_capped(r, max_bytes, clock)
+                return Fetched(str(r.url), body, r.headers.get("content-type", ""), r.charset_encoding)
+    except httpx.TimeoutException:
+        raise SourceError(f"timed out: the whole fetch may take {deadline:g} s (RAG_FETCH__TIMEOUT)") from None
+    except httpx.TooManyRedirects:
+        raise SourceError(f"more than {max_redirects} redirects (RAG_FETCH__MAX_REDIRECTS)") from None
+    except httpx.UnsupportedProtocol:
+        raise UnsafeURLError("redirected to a URL that is not http:// or https://") from None
+    except httpx.HTTPError as e:
+        raise SourceError(f"cannot fetch: {e}") from None
+
+
+def _read_capped(response, limit: int, clock: _Clock) -> bytes:
+    chunks, size = [], 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > limit:
+            raise SourceError(f"page is over the {limit / 1e6:g} MB limit (RAG_CHUNKING__MAX_FILE_MB)")
+        chunks.append(chunk)
+        if clock.end < time.monotonic():  # many quick small pieces still end on time
+            raise httpx.ReadTimeout("deadline")
+    return b"".join(chunks)

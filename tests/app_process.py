@@ -1,0 +1,24 @@
+"""`python tests/app_process.py [ui.py flags]`: the real app, in its own process, for the
+security tests. Everything is the product's own code except one thing the test machine lacks:
+a public internet. Addresses listed in RAG_TEST_PUBLIC_ADDRESSES (e.g. 127.0.0.3) are treated
+as public, so a local server there stands in for a news site; every other loopback, private
+or reserved address is judged by the real check.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import ingest.fetch  # noqa: E402
+
+_PUBLIC = set(filter(None, os.environ.get("RAG_TEST_PUBLIC_ADDRESSES", "").split(",")))
+_real = ingest.fetch.is_public
+ingest.fetch.is_public = lambda address: address in _PUBLIC or _real(address)
+
+import ui  # noqa: E402
+
+if __name__ == "__main__":
+    ui.main(prog_name="ui.py")

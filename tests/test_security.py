@@ -1,0 +1,397 @@
+"""The app attacked the way SECURITY.md says it is defended: a real app process on loopback,
+local HTTP servers standing in for internal pages and for slow or hostile news sites.
+
+Each test reproduces one row of the security review (issue 13) and shows it is closed:
+ 1 server paths through /ingest_url      6 article HTML rendered while streaming
+ 2 SSRF, directly and via a redirect     7 pasted articles lost by a later --prune
+ 3 a slow-drip server holding a fetch    8 a remote error reason rendered as Markdown
+ 4 no login, server paths shown          9 an article deleted while answering
+ 5 huge uploads                         10 a literal "[1]" in an article faking a citation
+"""
+from __future__ import annotations
+
+import http.server
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import ROOT, SAMPLE
+from tests.server import free_port
+
+pytestmark = [pytest.mark.slow]
+PUBLIC = "127.0.0.3"  # tests/app_process.py treats this loopback address as "the internet"
+SECRET = "The vault password is swordfish-42."
+
+
+# -- local servers ------------------------------------------------------------------------
+class _Site(http.server.BaseHTTPRequestHandler):
+    """One handler for both servers; the paths say what each page does."""
+
+    internal_url = ""
+    pixel_hits = 0
+
+    def do_GET(self):  # noqa: N802
+        path = self.path.split("?")[0]
+        if path == "/secret.html":
+            self._send(200, f"<html><head><title>Internal wiki</title></head><body><article><p>{SECRET}</p>"
+                            f"<p>Only staff may read this page.</p></article></body></html>")
+        elif path == "/article.html":
+            self._send(200, "<html><head><title>Ferry resumes</title></head><body><article><h1>Ferry resumes</h1>"
+                            "<p>The ferry between Tyre and Sidon resumed service on Friday after a storm.</p>"
+                            "</article></body></html>")
+        elif path == "/redirect":
+            self.send_response(302)
+            self.send_header("Location", _Site.internal_url + "/secret.html")
+            self.end_headers()
+        elif path == "/to-file":
+            self.send_response(302)
+            self.send_header("Location", "file:///etc/passwd")
+            self.end_headers()
+        elif path == "/drip":
+            self._drip()
+        elif path == "/reason":
+            self.send_response(404, "Not Found [claim your prize](http://evil.example/win)")
+            self.end_headers()
+        elif path.startswith("/pixel"):
+            _Site.pixel_hits += 1
+            self._send(200, "")
+        else:
+            self._send(404, "")
+
+    def _send(self, code: int, body: str) -> None:
+        data = body.encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _drip(self) -> None:
+        """One byte a second, for a minute: every read is quick, the whole fetch is not."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.end_headers()
+        try:
+            for _ in range(60):
+                self.wfile.write(b"x")
+                self.wfile.flush()
+                time.sleep(1)
+        except OSError:
+            pass
+
+    def log_message(self, *args):
+        pass
+
+
+def _serve(host: str) -> tuple[str, http.server.ThreadingHTTPServer]:
+    srv = http.server.ThreadingHTTPServer((host, 0), _Site)
+    srv.daemon_threads = True
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return f"http://{host}:{srv.server_address[1]}", srv
+
+
+@pytest.fixture(scope="module")
+def sites():
+    internal, a = _serve("127.0.0.1")
+    public, b = _serve(PUBLIC)
+    _Site.internal_url = internal
+    yield internal, public
+    a.shutdown()
+    b.shutdown()
+
+
+# -- the app process ----------------------------------------------------------------------
+class AppProcess:
+    def __init__(self, db: Path, *flags: str, fetch_timeout: float = 5):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        env = {**os.environ, "RAG_TEST_PUBLIC_ADDRESSES": PUBLIC, "RAG_FETCH__TIMEOUT": str(fetch_timeout),
+               "PYTHONUNBUFFERED": "1"}
+        self.log = open(db.parent / f"app-{self.port}.log", "wb")
+        self.proc = subprocess.Popen([sys.executable, str(ROOT / "tests" / "app_process.py"), "--db", str(db),
+                                      "--port", str(self.port), *flags], cwd=ROOT, env=env,
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+        self._wait()
+
+    def _wait(self, timeout: float = 240) -> None:
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the app exited with {self.proc.returncode}: {Path(self.log.name).read_text()[-2000:]}")
+            try:
+                httpx.get(self.url, timeout=2)
+                return
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        raise RuntimeError(f"the app did not answer on {self.url} within {timeout}s")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory, sites):
+    """The app as a user starts it (sample ingested at first start), no flags."""
+    proc = AppProcess(tmp_path_factory.mktemp("secapp") / "db")
+    yield proc
+    proc.stop()
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    from gradio_client import Client
+
+    return Client(app.url, verbose=False)
+
+
+def _plain(markdown: str) -> str:
+    """The report's text as rendered (Markdown escapes removed)."""
+    import re
+
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def _refused_or_without(ans: dict, words: str) -> bool:
+    return words not in ans["answer"] and all(words not in c["quote"] for c in ans["citations"])
+
+
+# -- 1: server paths --------------------------------------------------------------------------
+def test_ingest_url_refuses_server_paths_and_folders(client, tmp_path):
+    secret_dir = tmp_path / "private"
+    secret_dir.mkdir()
+    (secret_dir / "private-notes.txt").write_text(f"Staff notes. {SECRET}\n", encoding="utf-8")
+    for attempt in (str(secret_dir / "private-notes.txt"), str(secret_dir), f"file://{secret_dir}/private-notes.txt"):
+        report = client.predict(attempt, api_name="/ingest_url")
+        assert "0 added" in report and "1 failed" in report and "only http" in report, report
+    assert _refused_or_without(client.predict("What is the vault password?", api_name="/ask"), "swordfish")
+
+
+# -- 2: SSRF ------------------------------------------------------------------------------------
+def test_internal_addresses_are_not_fetched_directly_or_through_redirects(client, sites):
+    internal, public = sites
+    for url in (f"{internal}/secret.html", f"http://localhost:{internal.rsplit(':', 1)[1]}/secret.html",
+                f"{public}/redirect", "http://169.254.169.254/latest/meta-data/", "http://[::1]:9/"):
+        report = client.predict(url, api_name="/ingest_url")
+        assert "0 added" in report and "local or private address" in report, (url, report)
+    report = client.predict(f"{public}/to-file", api_name="/ingest_url")
+    assert "0 added" in report and "not http" in report
+    assert _refused_or_without(client.predict("What is the vault password?", api_name="/ask"), "swordfish")
+    # an ordinary public page still works
+    assert "1 added" in client.predict(f"{public}/article.html", api_name="/ingest_url")
+
+
+# -- 3: slow drip ----------------------------------------------------------------------------------
+def test_a_dripping_server_is_cut_at_the_deadline_and_blocks_no_other_fetch(client, sites):
+    _, public = sites
+    t0 = time.time()
+    slow = client.submit(f"{public}/drip", api_name="/ingest_url")
+    time.sleep(0.5)
+    quick = client.predict("# Bridge reopens\n\nThe Litani bridge reopened to traffic on Sunday.",
+                           api_name="/ingest_text")
+    assert "1 added" in quick and not slow.done()  # pasted text did not wait for the slow fetch
+    other = client.predict(f"{public}/article.html?again", api_name="/ingest_url")
+    assert "0 failed" in other
+    assert not slow.done()  # nor did another URL
+    report = _plain(slow.result(timeout=60))
+    elapsed = time.time() - t0
+    assert "timed out" in report and "RAG_FETCH__TIMEOUT" in report
+    assert elapsed < 15, f"the 5 s fetch deadline held the fetch for {elapsed:.0f} s"
+
+
+# -- 4: login, read-only, paths shown -----------------------------------------------------------------
+def test_login_is_required_when_set_and_read_only_has_no_library_changes(tmp_path_factory, sites):
+    from gradio_client import Client
+
+    db = tmp_path_factory.mktemp("authapp") / "db"
+    proc = AppProcess(db, "--auth", "ana:s3cret-pass", "--read-only")
+    try:
+        assert httpx.post(f"{proc.url}gradio_api/call/ask", json={"data": ["What did Iran offer?"]}).status_code in (401, 403)
+        with pytest.raises(Exception):
+            Client(proc.url, verbose=False)  # no login: no API at all
+        with pytest.raises(Exception):
+            Client(proc.url, auth=("ana", "wrong"), verbose=False)
+        c = Client(proc.url, auth=("ana", "s3cret-pass"), verbose=False)
+        assert "train and equip" in c.predict("What did Iran offer?", api_name="/ask")["answer"]
+        for name in ("/ingest_url", "/ingest_text", "/ingest_file"):
+            with pytest.raises(Exception):
+                c.predict("http://example.com/", api_name=name)
+    finally:
+        proc.stop()
+
+
+def test_binding_beyond_loopback_without_login_refuses_to_start():
+    from click.testing import CliRunner
+
+    import ui
+
+    result = CliRunner().invoke(ui.main, ["--host", "0.0.0.0", "--port", "9"])
+    assert result.exit_code == 2 and "--auth" in result.output and "--insecure-no-auth" in result.output
+    result = CliRunner().invoke(ui.main, ["--auth", "nocolon"])
+    assert result.exit_code == 2 and "USER:PASSWORD" in result.output
+
+
+def test_library_shows_sources_as_given_not_server_paths(fake_settings, tmp_path):
+    import ui
+    from ingest import ingest
+    from rag import ArticleQA
+
+    ingest([str(SAMPLE)], settings=fake_settings)
+    lib = ui._Library(ArticleQA(settings=fake_settings))
+    lib.text_api("# Pasted story\n\nA pasted sentence about the harbor.")
+    rows = lib.refresh()[0]
+    shown = {r[1] for r in rows}
+    assert shown == {SAMPLE.name, "pasted text"}
+    assert not any(str(tmp_path) in s or str(ROOT) in s for s in shown)
+
+
+# -- 5: uploads ---------------------------------------------------------------------------------------
+def test_an_upload_over_the_limit_is_refused(app):
+    big = b"x" * int(21e6)
+    r = httpx.post(f"{app.url}gradio_api/upload", files={"files": ("big.txt", big, "text/plain")}, timeout=60)
+    assert r.status_code == 413 or (r.status_code >= 400 and "size" in r.text.lower()), (r.status_code, r.text[:200])
+
+
+# -- 6: streamed rendering --------------------------------------------------------------------------------
+def test_streamed_answers_never_render_article_html(app, client, sites, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_ui import CHROMIUM, FLAGS
+
+    _, public = sites
+    overlay = (f'<div style="position:fixed;top:0;left:0">FAKE LOGIN</div><form action="{public}/steal">'
+               f'<input name="pw"></form>' + "".join(f'<img src="{public}/pixel{i}.png">' for i in range(12)))
+    text = (f"# Lighthouse notice\n\nThe Beirut lighthouse keeper posted a notice that read {overlay} "
+            f"for all the sailors of the port to see, and the notice stayed up for a week.")
+    assert "1 added" in client.predict(text, api_name="/ingest_text")
+    hits_before = _Site.pixel_hits
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page()
+        page.goto(app.url)
+        page.wait_for_selector("#question textarea", timeout=60_000)
+        seen = []
+        page.expose_function("seen", lambda n: seen.append(n))
+        page.evaluate("""() => new MutationObserver(() => {
+              const chat = document.querySelector('#chat');
+              window.seen(chat.querySelectorAll('img, form, input, div[style*="fixed"]').length);
+            }).observe(document.querySelector('#chat'), {childList: true, subtree: true, characterData: true})""")
+        box = page.locator("#question textarea")
+        box.fill("What did the Beirut lighthouse keeper's notice read?")
+        box.press("Enter")
+        page.wait_for_selector("#sources mark", timeout=60_000)
+        assert "FAKE LOGIN" in page.locator("#chat").inner_text()  # shown as text…
+        browser.close()
+    assert seen and max(seen) == 0  # …never as elements, not even while streaming
+    assert _Site.pixel_hits == hits_before
+
+
+# -- 7: pasted articles and --prune --------------------------------------------------------------------------
+def test_pasted_articles_live_in_the_store_and_survive_prune(fake_settings, tmp_path):
+    import tempfile
+
+    import ui
+    from ingest import ingest
+    from rag import ArticleQA
+
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Alpha story. The alpha council met on Monday.\n", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_text("Beta story. The beta council met on Tuesday.\n", encoding="utf-8")
+    ingest([str(folder), str(elsewhere)], settings=fake_settings)
+    qa = ArticleQA(settings=fake_settings)
+    lib = ui._Library(qa)
+    before = set(os.listdir(tempfile.gettempdir()))
+    assert "1 added" in lib.text_api("# Gamma story\n\nThe gamma council met on Wednesday.")
+    assert set(os.listdir(tempfile.gettempdir())) == before  # nothing written to disk for it
+    pasted = [a for a in qa.articles() if a.title == "Gamma story"]
+    assert pasted and pasted[0].source.startswith("pasted:")
+    (folder / "a.txt").unlink()
+    elsewhere.unlink()
+    report = ingest([str(folder)], prune=True, settings=fake_settings)
+    assert len(report.removed) == 1  # a.txt: inside the folder given and gone
+    titles = {a.title for a in qa.articles()}
+    assert "Gamma story" in titles  # pasted: never pruned
+    assert any("beta council" in a.text for a in qa.articles())  # a file outside this run's folders: kept
+    lib.delete(f"Gamma story ⟨{pasted[0].id}⟩")
+    assert "Gamma story" not in {a.title for a in qa.articles()}
+
+
+# -- 8: remote error text --------------------------------------------------------------------------------------
+def test_a_remote_error_reason_is_shown_as_text(client, sites):
+    _, public = sites
+    report = client.predict(f"{public}/reason", api_name="/ingest_url")
+    assert "HTTP 404" in report and "claim your prize" in report
+    assert "[claim your prize](" not in report  # escaped: no clickable link…
+    assert "[claim your prize](http://evil.example/win)" in _plain(report)  # …but the words are all there
+
+
+# -- 9: delete while answering -------------------------------------------------------------------------------------
+def test_an_article_deleted_while_answering_never_shows_an_error(sample_db, tmp_path):
+    import shutil
+
+    import ui
+    from rag import ArticleQA
+
+    db = tmp_path / "db"
+    shutil.copytree(sample_db, db)
+    qa = ArticleQA(db=db)
+    victim = qa.articles()[0].id
+    chat = ui._Chat(qa)
+    outputs = []
+    for i, out in enumerate(chat.respond("What did Iran offer?", [], [])):
+        if i == 0:
+            qa.delete(victim)  # deleted after retrieval, before the sources are drawn
+        outputs.append(out)
+    history, sources, _ = outputs[-1]
+    assert "error" not in history[-1]["content"]
+    assert "train and equip" in sources  # the quote is shown even though its article is gone
+    followup = list(chat.respond("What did Iran offer?", [], []))[-1][0][-1]["content"]
+    assert "error" not in followup and "don't say" in followup
+
+
+# -- 10: fake citations ------------------------------------------------------------------------------------------------
+def test_a_literal_citation_marker_in_an_article_is_not_a_link(fake_settings):
+    import ui
+    from ingest.web import ingest_docs, pasted_doc
+    from rag import ArticleQA
+
+    ingest_docs([pasted_doc("The harbor report [1] said the new crane cost forty million euros [2].",
+                            "Harbor report")], fake_settings)
+    ans = ArticleQA(settings=fake_settings).ask("How much did the new crane cost?")
+    assert not ans.refused and "[1] said" in ans.text
+    md = ui.answer_markdown(ans)
+    assert md.count("](#source-") == len(ans.citations) == 1
+    assert "\\[1\\] said" in md and "\\[2\\]" in md  # the article's own markers: literal text
+
+
+def test_the_library_says_it_is_still_fetching_then_why_it_gave_up(app, sites):
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_ui import CHROMIUM, FLAGS
+
+    _, public = sites
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page()
+        page.goto(app.url)
+        page.get_by_role("tab", name="Library").click()
+        page.get_by_label("Article URL (http/https)").fill(f"{public}/drip")
+        page.get_by_role("button", name="Add articles").click()
+        page.wait_for_function("document.querySelector('#ingest-result').innerText.includes('Still fetching')",
+                               timeout=30_000)
+        page.wait_for_function("document.querySelector('#ingest-result').innerText.includes('timed out')",
+                               timeout=30_000)
+        assert "RAG_FETCH__TIMEOUT" in page.locator("#ingest-result").inner_text()
+        browser.close()
