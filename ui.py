@@ -387,28 +387,14 @@ def parse_auth(spec: str) -> list[tuple[str, str]]:
     return logins
 
 
-def is_loopback(host: str) -> bool:
-    import ipaddress
-
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def refuse_open_bind(host: str, logins, insecure: bool) -> None:
-    """Anyone who reaches a non-loopback port could read, add and delete articles: no login,
-    no start (unless the user says --insecure-no-auth, e.g. behind their own auth proxy)."""
-    if is_loopback(host) or logins:
-        return
-    if not insecure:
-        raise click.UsageError(
-            f"--host {host} makes the app reachable from other machines, and it has no login: "
-            "add --auth USER:PASSWORD (or RAG_UI__AUTH), or --insecure-no-auth if a proxy in front of it "
-            "handles logins. See SECURITY.md.")
-    click.echo(f"warning: serving on {host} without a login (--insecure-no-auth)", err=True)
+    from rag.access import open_bind_problem
+
+    problem = open_bind_problem(host, bool(logins), insecure, "app", "--auth USER:PASSWORD (or RAG_UI__AUTH)")
+    if problem:
+        raise click.UsageError(problem)
+    if insecure and not logins:
+        click.echo(f"warning: serving on {host} without a login (--insecure-no-auth)", err=True)
 
 
 if __name__ == "__main__":

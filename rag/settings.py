@@ -131,6 +131,10 @@ class Settings(BaseSettings):
     llm_api_key: str = Field("", description="API key for the endpoint; falls back to OPENAI_API_KEY.")
     llm_temperature: float = Field(0.0, description="Sampling temperature for LLM answerers.")
     llm_timeout: float = Field(60.0, description="Seconds to wait for an LLM endpoint.")
+    api_key: str = Field(
+        "", description="Bearer token `rag serve` requires on every request (Authorization: Bearer KEY); "
+        "required when it binds to a non-loopback address."
+    )
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings, description="Embedding model.")
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings, description="How articles are cut.")
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="Hybrid retrieval.")

@@ -1,0 +1,292 @@
+"""An OpenAI-compatible HTTP API over one store (`rag serve`), on FastAPI.
+
+Chat clients that speak the OpenAI API (the ``openai`` SDK, LangChain's ``ChatOpenAI``, Open
+WebUI, LibreChat) get cited answers:
+
+- ``GET /v1/models``: ``news-rag`` (the configured answerer), ``news-rag-extractive`` (offline),
+  and the configured LLM's own name when there is one;
+- ``POST /v1/chat/completions`` (``stream`` or not): the ``messages`` history drives follow-ups;
+  the text carries ``[n]`` markers and ends with a "Sources:" footer for plain clients, and the
+  response has ``citations`` (and ``refused``, ``short``) for programs;
+- ``GET/POST /v1/articles``, ``DELETE /v1/articles/{id}``: the library (URLs under the web
+  app's rules: public http(s) only).
+
+Errors are OpenAI-shaped: ``{"error": {"message", "type", "param", "code"}}``.
+"""
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import time
+import uuid
+from typing import Any, Iterator
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from rag.conversation import text_of
+from rag.errors import ArticleNotFoundError, BadInputError, LLMUnavailableError, RagError
+from rag.types import Answer
+
+DEFAULT_MODEL = "news-rag"
+OFFLINE_MODEL = "news-rag-extractive"
+SOURCES = "\n\nSources:\n"
+
+
+class APIError(Exception):
+    def __init__(self, status: int, message: str, type_: str = "invalid_request_error",
+                 param: str | None = None, code: str | None = None):
+        super().__init__(message)
+        self.status, self.message, self.type, self.param, self.code = status, message, type_, param, code
+
+    def response(self) -> JSONResponse:
+        return error_response(self.status, self.message, self.type, self.param, self.code)
+
+
+def error_response(status: int, message: str, type_: str = "invalid_request_error",
+                   param: str | None = None, code: str | None = None) -> JSONResponse:
+    return JSONResponse({"error": {"message": message, "type": type_, "param": param, "code": code}}, status)
+
+
+# -- request bodies -------------------------------------------------------------------------
+class ChatMessage(BaseModel):
+    role: str
+    content: Any = None
+
+
+class ChatRequest(BaseModel):
+    model: str = DEFAULT_MODEL
+    messages: list[ChatMessage]
+    stream: bool = False
+    article_ids: list[str] | None = Field(None, description="Limit the answer to these articles.")
+
+
+class ArticleRequest(BaseModel):
+    text: str | None = None
+    title: str | None = None
+    url: str | None = None
+
+
+# -- answers as OpenAI responses ---------------------------------------------------------------
+def sources_footer(ans: Answer) -> str:
+    """What plain chat clients show under the answer."""
+    if ans.refused or not ans.citations:
+        return ""
+    lines = [f'[{c.n}] {c.title}{f" ({c.published})" if c.published else ""}: "{c.quote}"' for c in ans.citations]
+    return SOURCES + "\n".join(lines)
+
+
+def citations_of(qa, ans: Answer) -> list[dict]:
+    out = []
+    for c in ans.citations:
+        meta = qa.retriever.articles.get(c.article_id)
+        source = meta.source if meta else None
+        url = source if source and source.startswith(("http://", "https://")) else None
+        out.append({**c.to_dict(), "url": url, "source": _shown_source(source)})
+    return out
+
+
+def _shown_source(source: str | None) -> str | None:
+    from ingest.web import display_source
+
+    return display_source(source) if source else None
+
+
+def without_footer(content: str) -> str:
+    """An earlier answer as the conversation logic wants it: the footer removed."""
+    return content.split(SOURCES, 1)[0]
+
+
+def history_of(messages: list[ChatMessage]) -> tuple[str, list[dict]]:
+    """(the question, the earlier turns) from an OpenAI ``messages`` list."""
+    turns = [m for m in messages if m.role in ("user", "assistant")]
+    if not turns or turns[-1].role != "user":
+        raise APIError(400, "the last message must come from the user and hold the question", param="messages")
+    question = text_of(turns[-1].content).strip()
+    if not question:
+        raise APIError(400, "the question is empty: put it in the last user message", param="messages")
+    history = [{"role": m.role, "content": without_footer(text_of(m.content))} for m in turns[:-1]]
+    return question, history
+
+
+def completion(model: str, text: str, extra: dict) -> dict:
+    return {"id": f"chatcmpl-{uuid.uuid4().hex[:24]}", "object": "chat.completion", "created": int(time.time()),
+            "model": model, "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
+                                         "finish_reason": "stop", "logprobs": None}],
+            "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}, **extra}
+
+
+def chunk(cid: str, model: str, delta: dict, finish: str | None = None, extra: dict | None = None) -> str:
+    body = {"id": cid, "object": "chat.completion.chunk", "created": int(time.time()), "model": model,
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}], **(extra or {})}
+    return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
+
+
+# -- the app ------------------------------------------------------------------------------------
+class Service:
+    """The answering and library logic behind the routes (kept apart from FastAPI's wiring)."""
+
+    def __init__(self, qa):
+        self.qa = qa
+        self.offline = qa.offline() if qa.answerer.name != "extractive" else qa
+
+    def models(self) -> list[str]:
+        names = [DEFAULT_MODEL, OFFLINE_MODEL]
+        if self.qa.answerer.name != "extractive":
+            names.append(self.qa.answerer.name)
+        return names
+
+    def engine(self, model: str):
+        if model in (DEFAULT_MODEL, self.qa.answerer.name):
+            return self.qa
+        if model == OFFLINE_MODEL:
+            return self.offline
+        raise APIError(404, f"no model '{model}': use one of {', '.join(self.models())} (GET /v1/models)",
+                       param="model", code="model_not_found")
+
+    def stream(self, engine, question, history, article_ids) -> Iterator[str | Answer]:
+        """The engine's stream; an unreachable LLM falls back to the offline answerer, saying so."""
+        try:
+            yield from engine.stream(question, history=history, article_ids=article_ids)
+        except LLMUnavailableError as e:
+            yield _fallback_note(e)
+            yield from self.offline.stream(question, history=history, article_ids=article_ids)
+
+    def answer(self, engine, question, history, article_ids) -> tuple[Answer, str]:
+        """(the answer, a note to put before it: why it was answered offline, if it was)."""
+        try:
+            return engine.ask(question, history=history, article_ids=article_ids), ""
+        except LLMUnavailableError as e:
+            return self.offline.ask(question, history=history, article_ids=article_ids), _fallback_note(e)
+
+    def extra(self, ans: Answer) -> dict:
+        return {"citations": citations_of(self.qa, ans), "refused": ans.refused, "question": ans.question,
+                "short": ans.short.to_dict() if ans.short else None}
+
+
+def _fallback_note(e: Exception) -> str:
+    return f"(The LLM endpoint is unreachable, answered offline: {e}.)\n\n"
+
+
+def create_app(qa, api_key: str = "") -> FastAPI:
+    """The API over ``qa``; with ``api_key`` every request needs ``Authorization: Bearer KEY``."""
+    app = FastAPI(title="news-rag", description=__doc__.split("\n\n")[0])
+    svc = Service(qa)
+    _errors(app)
+    _auth(app, api_key)
+    _chat_routes(app, svc)
+    _article_routes(app, svc)
+    return app
+
+
+def _errors(app: FastAPI) -> None:
+    @app.exception_handler(APIError)
+    async def api_error(_request, e: APIError):
+        return e.response()
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request, e: RequestValidationError):
+        first = e.errors()[0] if e.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ())[1:]) or None
+        return error_response(400, f"invalid request: {where or 'body'}: {first.get('msg', 'bad value')}", param=where)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request, e: StarletteHTTPException):
+        return error_response(e.status_code, str(e.detail), "invalid_request_error" if e.status_code < 500 else "server_error")
+
+    @app.exception_handler(RagError)
+    async def rag_error(_request, e: RagError):
+        status = 404 if isinstance(e, ArticleNotFoundError) else 400 if isinstance(e, BadInputError) else 503
+        return error_response(status, str(e), "invalid_request_error" if status < 500 else "server_error")
+
+
+def _auth(app: FastAPI, api_key: str) -> None:
+    if not api_key:
+        return
+
+    @app.middleware("http")
+    async def bearer(request: Request, call_next):
+        given = request.headers.get("authorization", "")
+        token = given[7:].strip() if given.lower().startswith("bearer ") else ""
+        if not secrets.compare_digest(token.encode(), api_key.encode()):
+            return error_response(401, "invalid or missing API key: send 'Authorization: Bearer KEY' "
+                                       "(the key given to rag serve --api-key / RAG_API_KEY)",
+                                  "invalid_request_error", code="invalid_api_key")
+        return await call_next(request)
+
+
+def _chat_routes(app: FastAPI, svc: Service) -> None:
+    @app.get("/v1/models")
+    def models():
+        return {"object": "list", "data": [{"id": m, "object": "model", "created": 0, "owned_by": "news-rag"}
+                                           for m in svc.models()]}
+
+    @app.post("/v1/chat/completions")
+    def chat(req: ChatRequest):
+        engine = svc.engine(req.model)
+        question, history = history_of(req.messages)
+        if req.stream:
+            items = svc.stream(engine, question, history, req.article_ids)
+            return StreamingResponse(_sse(svc, req.model, items), media_type="text/event-stream")
+        ans, note = svc.answer(engine, question, history, req.article_ids)
+        return completion(req.model, note + ans.text + sources_footer(ans), svc.extra(ans))
+
+
+def _sse(svc: Service, model: str, items) -> Iterator[str]:
+    cid = f"chatcmpl-{uuid.uuid4().hex[:24]}"
+    yield chunk(cid, model, {"role": "assistant", "content": ""})
+    try:
+        for item in items:
+            if isinstance(item, Answer):
+                yield chunk(cid, model, {"content": sources_footer(item)}, "stop", svc.extra(item))
+            else:
+                yield chunk(cid, model, {"content": item})
+    except RagError as e:  # mid-stream: the status line is gone, the error goes in the stream
+        yield f"data: {json.dumps({'error': {'message': str(e), 'type': 'server_error'}})}\n\n"
+    yield "data: [DONE]\n\n"
+
+
+def _article_routes(app: FastAPI, svc: Service) -> None:
+    @app.get("/v1/articles")
+    def articles():
+        from ingest.web import display_source
+
+        svc.qa.retriever.refresh()
+        rows = sorted(svc.qa.retriever.articles.values(), key=lambda a: a.title.lower())
+        return {"object": "list", "data": [{"id": a.id, "object": "article", "title": a.title,
+                                            "source": display_source(a.source), "published": a.published,
+                                            "chunks": a.chunks} for a in rows]}
+
+    @app.post("/v1/articles", status_code=201)
+    def add(req: ArticleRequest):
+        report = _ingest(svc.qa.settings, req)
+        if report.failed:
+            raise APIError(400, f"not added: {report.failed[0][1]}", param="url" if req.url else "text")
+        ids = report.added + report.updated + report.unchanged + [a for _, a in report.duplicates]
+        return {"object": "ingest.report", "ids": ids, **report.to_dict()}
+
+    @app.delete("/v1/articles/{article_id}")
+    def delete(article_id: str):
+        if not re.fullmatch(r"[0-9a-f]{16}", article_id):
+            raise APIError(404, f"no article with id '{article_id}' (GET /v1/articles lists them)", code="not_found")
+        svc.qa.delete(article_id)
+        return {"id": article_id, "object": "article", "deleted": True}
+
+
+def _ingest(settings, req: ArticleRequest):
+    from ingest.errors import SourceError
+    from ingest.web import ingest_docs, pasted_doc, url_doc
+
+    if bool(req.url) == bool(req.text and req.text.strip()):
+        raise APIError(400, "give either 'text' (with an optional 'title') or 'url'", param="text")
+    if req.text:
+        return ingest_docs([pasted_doc(req.text, req.title or "")], settings)
+    try:
+        doc = url_doc(req.url, settings)
+    except SourceError as e:
+        raise APIError(400, f"not added: {e}", param="url") from None
+    return ingest_docs([doc], settings)
