@@ -47,7 +47,9 @@ def ensure_articles(settings) -> None:
     except StoreNotFoundError:
         empty = True
     if empty and SAMPLE_DIR.exists():
-        ingest([str(SAMPLE_DIR)], settings=settings)
+        report = ingest([str(SAMPLE_DIR)], settings=settings)
+        where = settings.chroma_url or settings.db
+        click.echo(f"Empty store: added the bundled sample article ({report.summary()}) to {where}", err=True)
 
 
 # -- rendering (all article text escaped) ------------------------------------------------
@@ -155,6 +157,7 @@ class _Chat:
 
     def status(self) -> str:
         qa = self.qa
+        qa.retriever.refresh()  # the table is read lazily: count what the store holds now
         n = len(qa.retriever.articles)
         if qa.answerer.name == "extractive":
             return f"**{n} article(s)** · answering with **offline extractive answerer** ({qa.answerer.describe()})"

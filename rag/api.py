@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Iterator
 
 from rag.answerers import get_answerer, refusal
+from rag.conversation import Turn, normalize_history
 from rag.embedders import get_embedder
 from rag.errors import BadInputError, RagError
 from rag.reader.order import in_reader_order
@@ -28,6 +29,15 @@ def clean_question(question) -> str:
     q = " ".join(question.split())
     # Longer inputs are not questions; keep the head so retrieval stays fast and bounded.
     return q[:MAX_QUESTION_CHARS]
+
+
+def check_k(k, default: int) -> int:
+    """``k`` passages: None means the default; anything but a positive whole number is an error."""
+    if k is None:
+        return default
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+        raise BadInputError(f"k must be a positive whole number of passages, not {k!r}")
+    return k
 
 
 def _preload_reader(settings) -> None:
@@ -64,18 +74,29 @@ class ArticleQA:
     # -- questions -------------------------------------------------------------------
     def retrieve(self, question: str, k: int | None = None, article_ids=None) -> list[Passage]:
         """Best passages for ``question``, best first."""
-        return self.retriever.search(clean_question(question), k or self.settings.retrieval.k, article_ids)
+        return self.retriever.search(clean_question(question), check_k(k, self.settings.retrieval.k), article_ids)
 
     def ask(self, question: str, history: list[dict] | None = None, article_ids=None) -> Answer:
         """Answer from the articles (``article_ids`` limits which), following the conversation."""
         *_, final = self.stream(question, history, article_ids)
         return final
 
-    def stream(self, question: str, history: list[dict] | None = None, article_ids=None) -> Iterator[str | Answer]:
-        """Yield answer text pieces as they are produced; the last item is the Answer."""
-        turn = self.answerer.condense(clean_question(question), history)
+    def stream(self, question: str, history=None, article_ids=None) -> Iterator[str | Answer]:
+        """Yield answer text pieces as they are produced; the last item is the Answer.
+        ``history``: role/content dicts, ``(role, text)`` tuples or LangChain messages."""
+        history = normalize_history(history)
+        turn, passages = self.plan(question, history, article_ids)
+        yield from self.answer_from(turn, passages, history)
+
+    def plan(self, question: str, history=None, article_ids=None) -> tuple[Turn, list[Passage]]:
+        """The standalone question (follow-ups resolved) and the passages found for it."""
+        turn = self.answerer.condense(clean_question(question), normalize_history(history))
         passages = self.retriever.search(turn.query, self.settings.answer.passages, article_ids,
                                          window=self.answerer.context_window)
+        return turn, passages
+
+    def answer_from(self, turn: Turn, passages: list[Passage], history=None) -> Iterator[str | Answer]:
+        """Answer a planned turn from its passages: text pieces, then the Answer."""
         if not passages:
             ans = refusal(turn.question, [], self.answerer.name)
             yield ans.text
@@ -83,7 +104,7 @@ class ArticleQA:
             return
         if self.answerer.name != "extractive":  # an LLM leans on what comes first: best first
             passages = in_reader_order(turn.question, passages, self.settings.answer)
-        yield from self.answerer.stream(turn.question, passages, history, turn.said)
+        yield from self.answerer.stream(turn.question, passages, normalize_history(history), turn.said)
 
     def offline(self) -> "ArticleQA":
         """This store and retriever answered by the offline extractive answerer (the fallback
@@ -107,11 +128,12 @@ class ArticleQA:
         self.store.bump_revision()
 
     # -- LangChain -------------------------------------------------------------------
-    def as_retriever(self, k: int | None = None):
-        """This store as a LangChain ``BaseRetriever`` (documents carry offsets in metadata)."""
+    def as_retriever(self, k: int | None = None, article_ids: list[str] | None = None):
+        """This store as a LangChain ``BaseRetriever`` (documents carry offsets in metadata);
+        ``article_ids`` limits it to those articles."""
         from rag.langchain import ArticleRetriever
 
-        return ArticleRetriever(qa=self, k=k or self.settings.retrieval.k)
+        return ArticleRetriever(qa=self, k=self.settings.retrieval.k if k is None else k, article_ids=article_ids)
 
     def as_runnable(self):
         """The answering chain as a LangChain ``Runnable``: str or {question, history} → Answer."""

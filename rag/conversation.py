@@ -43,6 +43,32 @@ def text_of(content) -> str:
     return "" if content is None else str(content)
 
 
+_ROLES = {"human": "user", "user": "user", "ai": "assistant", "assistant": "assistant", "system": "system"}
+
+
+def normalize_history(history) -> list[dict]:
+    """Role/content dicts from any history a caller may hold: dicts, ``(role, text)`` tuples,
+    or LangChain messages (``HumanMessage``/``AIMessage``). Unknown entries are an error, not
+    silently dropped: a dropped turn would answer a follow-up as a new question."""
+    from rag.errors import BadInputError
+
+    out = []
+    for m in history or []:
+        if isinstance(m, dict):
+            role, content = m.get("role"), m.get("content")
+        elif isinstance(m, (tuple, list)) and len(m) == 2:
+            role, content = m
+        elif hasattr(m, "type") and hasattr(m, "content"):  # a LangChain BaseMessage
+            role, content = m.type, m.content
+        else:
+            raise BadInputError(f"cannot read history entry {m!r}: use {{'role': 'user', 'content': '…'}}, "
+                                "('user', '…') or LangChain messages")
+        if _ROLES.get(str(role)) is None:
+            raise BadInputError(f"unknown role {role!r} in the history: use user/human or assistant/ai")
+        out.append({"role": _ROLES[str(role)], "content": text_of(content)})
+    return out
+
+
 def turns(history, role: str) -> list[str]:
     return [text_of(m.get("content")) for m in history or [] if isinstance(m, dict) and m.get("role") == role]
 

@@ -74,9 +74,29 @@ class Answer:
     markers: list[int] | None = None
 
     def to_dict(self) -> dict:
+        """The answer as plain JSON-able data (what ``--json`` prints and ``/ask`` returns)."""
         return {
             "answer": self.text,
             "refused": self.refused,
             "short": self.short.to_dict() if self.short else None,
             "citations": [c.to_dict() for c in self.citations],
         }
+
+    def to_json(self, **kwargs) -> str:
+        import json
+
+        return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Answer":
+        """The inverse of ``to_dict`` (passages and the searched question are not in it)."""
+        short = Short(**data["short"]) if data.get("short") else None
+        return cls(data["answer"], data["refused"], [Citation(**c) for c in data.get("citations", [])], short=short)
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        text = self.text if len(self.text) <= 70 else self.text[:69] + "…"
+        short = f", short={self.short.text!r}" if self.short else ""
+        return f"Answer({text!r}, refused={self.refused}{short}, citations={len(self.citations)})"

@@ -1,6 +1,7 @@
 """Shared fixtures: every store lives in a temp dir; the real model is loaded once per run."""
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -14,6 +15,7 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 # One ONNX export per test run, made fresh from the bundled weights (as a new user's first run).
 _ONNX_CACHE = tempfile.mkdtemp(prefix="rag-onnx-")
 os.environ["RAG_EMBEDDING__CACHE_DIR"] = _ONNX_CACHE
+atexit.register(shutil.rmtree, _ONNX_CACHE, ignore_errors=True)  # 87 MB: not left behind in /tmp
 
 import tests.fakes  # noqa: E402,F401 - registers the "fake" embedder
 from rag.settings import EmbeddingSettings, Settings  # noqa: E402

@@ -395,3 +395,27 @@ def test_the_library_says_it_is_still_fetching_then_why_it_gave_up(app, sites):
                                timeout=30_000)
         assert "RAG_FETCH__TIMEOUT" in page.locator("#ingest-result").inner_text()
         browser.close()
+
+
+def test_a_first_start_is_quiet_and_says_it_added_the_sample(tmp_path):
+    """A new user's first `python ui.py`: an empty store and no model export yet."""
+    cache = tmp_path / "onnx-cache"
+    db = tmp_path / "db"
+    env = {**os.environ, "RAG_EMBEDDING__CACHE_DIR": str(cache)}
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "ui.py", "--db", str(db), "--port", str(port)], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.time() + 240
+        while time.time() < deadline and proc.poll() is None:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/", timeout=2)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+    finally:
+        proc.terminate()
+        out = proc.communicate(timeout=30)[0].decode()
+    assert "added the bundled sample article (1 added" in out and str(db) in out
+    for noise in ("Loading weights", "Warning", "warn(", "it/s]"):
+        assert noise not in out, out

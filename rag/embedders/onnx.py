@@ -24,16 +24,44 @@ def cache_root(settings) -> Path:
 
 
 def export_path(path: str, root: Path) -> Path:
-    weights = next((Path(path) / n for n in ("model.safetensors", "pytorch_model.bin") if (Path(path) / n).exists()), Path(path))
-    stamp = f"{Path(path).resolve()}:{weights.stat().st_size if weights.exists() else 0}"
-    return root / f"{model_id(path)}-{hashlib.sha1(stamp.encode()).hexdigest()[:10]}" / "model.onnx"
+    """The export's place in the per-user cache, keyed by the weights' content (not by where
+    they are installed), so every checkout and virtualenv with the same model shares one."""
+    return root / f"{model_id(path)}-{_fingerprint(Path(path))}" / "model.onnx"
+
+
+def _fingerprint(path: Path) -> str:
+    """Size plus the first and last MB of the weights: content-based, and ~1 ms at start-up
+    (hashing all 90 MB would cost a cold start ~0.2 s)."""
+    weights = next((path / n for n in ("model.safetensors", "pytorch_model.bin") if (path / n).exists()), None)
+    digest = hashlib.sha1()
+    if weights is None:
+        digest.update(str(path.resolve()).encode())
+    else:
+        size = weights.stat().st_size
+        with open(weights, "rb") as f:
+            digest.update(f"{size}".encode() + f.read(1 << 20))
+            f.seek(max(0, size - (1 << 20)))
+            digest.update(f.read())
+    return digest.hexdigest()[:10]
 
 
 def export(path: str, target: Path) -> None:
-    """Export the transformer to ONNX (torch needed here only). Atomic: tmp file + rename."""
+    """Export the transformer to ONNX (torch needed here only). Atomic: tmp file + rename.
+    Quiet: a first start shows no weight-loading bar or exporter warnings (nothing a user can act on)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _export(path, target)
+
+
+def _export(path: str, target: Path) -> None:
     import torch
     from transformers import AutoModel
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
     model = AutoModel.from_pretrained(path).eval()
 
     class Encoder(torch.nn.Module):  # fixed positional signature for the exporter
