@@ -63,6 +63,8 @@ class Candidate:
     prob: float = 0.0  # the trained reader: probability that it answers the question
     span: tuple | None = None  # the trained reader: short answer's offsets in ``text``
     before: str = ""  # the sentence before it (context for the reader and for pronouns)
+    heuristic: float = 0.0  # the heuristic ranker's score, kept when the reader re-scores it
+    reading: object = None  # the reader's raw Reading (for calibration)
 
 
 class ExtractiveAnswerer(Answerer):
@@ -108,19 +110,25 @@ class ExtractiveAnswerer(Answerer):
         """Let the trained reader pick: every candidate sentence gets the probability that it
         answers, the best one below the threshold means refusal, and the short answer comes
         from the best sentence. Close runners-up are quoted as further parts."""
+        cands = self.read_candidates(reader, question, passages, said)
+        threshold = reader.threshold if self.settings.min_answer_prob is None else self.settings.min_answer_prob
+        if not cands or cands[0].prob < threshold:
+            return refusal(question, passages)
+        return self._compose_read(question, self._supporting(cands, threshold), passages)
+
+    def read_candidates(self, reader, question: str, passages: list[Passage], said: str = "") -> list[Candidate]:
+        """The heuristic's best candidates, read by the reader, best first (``prob``, ``span``;
+        ``heuristic`` keeps the heuristic score, ``reading`` the reader's raw signals)."""
         cands = self.rank(question, passages, said)[: self.settings.reader_candidates]
         if not cands:
-            return refusal(question, passages)
+            return []
         before = [self.retriever.sentence_before(c.passage.article_id, c.start) for c in cands]
         contexts = [context_of(c.passage.title, b) for c, b in zip(cands, before)]
         for c, b, r in zip(cands, before, reader.read(question, [c.text for c in cands], contexts)):
-            c.prob, c.span, c.before = r.prob, r.span, b
-            c.score = r.prob  # what citations report
-        cands.sort(key=lambda c: -c.prob)
-        threshold = reader.threshold if self.settings.min_answer_prob is None else self.settings.min_answer_prob
-        if cands[0].prob < threshold:
-            return refusal(question, passages)
-        return self._compose_read(question, self._supporting(cands, threshold), passages)
+            c.heuristic, c.reading = c.score, r
+            c.prob, c.span, c.before = reader.combine(r, c.score), r.span, b
+            c.score = c.prob  # what citations report
+        return sorted(cands, key=lambda c: -c.prob)
 
     def _supporting(self, cands: list[Candidate], threshold: float) -> list[Candidate]:
         """The best sentence and the runners-up the reader rates nearly as high."""

@@ -29,6 +29,8 @@ class Reading:
     prob: float  # probability that the sentence answers the question
     span: tuple[int, int] | None  # the short answer's char offsets inside the sentence
     span_score: float = 0.0  # start+end logit of that span
+    logit: float = 0.0  # the answer head's logit
+    diff: float = 0.0  # best span's score minus the "no answer" score
 
 
 def _sha256(path: Path) -> str:
@@ -84,7 +86,18 @@ class Reader:
         logit, diff, spans, scores = self.raw(question, sentences, contexts)
         w_cls, w_span, bias = self.meta.get("combine", (1.0, 0.0, 0.0))
         probs = 1.0 / (1.0 + np.exp(-(w_cls * logit + w_span * diff + bias)))
-        return [Reading(float(p), s, float(sc)) for p, s, sc in zip(probs, spans, scores)]
+        return [Reading(float(p), s, float(sc), float(lg), float(df))
+                for p, s, sc, lg, df in zip(probs, spans, scores, logit, diff)]
+
+    def combine(self, reading: Reading, heuristic: float) -> float:
+        """P(answers) with the heuristic ranker's score blended in, when calibration found that
+        better (``blend`` in reader.json: weights of logit, span diff, heuristic, and a bias)."""
+        blend = self.meta.get("blend")
+        if not blend:
+            return reading.prob
+        w_logit, w_diff, w_heur, bias = blend["weights"]
+        z = w_logit * reading.logit + w_diff * max(reading.diff, -50.0) + w_heur * heuristic + bias
+        return float(1.0 / (1.0 + np.exp(-z)))
 
     def raw(self, question: str, sentences: list[str], contexts: list[str]):
         """The model's two answerability signals per sentence — the answer head's logit and
