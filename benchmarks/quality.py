@@ -113,20 +113,35 @@ def table(cols: dict[str, dict], args, info: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def big_store_refusal(settings, data, n: int, seed: int) -> tuple[float, int]:
-    """Every paragraph of every non-test article as its own article; ask the test articles'
-    answerable questions, whose articles are not there."""
+def big_store_refusal(readers: list[str], data, n: int, seed: int) -> tuple[dict[str, float], int]:
+    """Every paragraph of every non-test article as its own article (one store for all
+    readers); ask the test articles' answerable questions, whose articles are not there."""
     from ingest import ingest
     from rag.api import ArticleQA
 
     paras = [(f"{a['title'].replace('_', ' ')} ({i + 1})", p["context"]) for a in split.load_articles()
              if a["title"] not in split.TEST for i, p in enumerate(a["paragraphs"])]
+    out = {}
     with tempfile.TemporaryDirectory() as tmp:
-        s = settings.override(db=Path(tmp) / "db")
-        ingest(write_articles(paras, Path(tmp) / "articles"), settings=s)
-        qa = ArticleQA(settings=s)
-        refused = [qa.ask(q.text).refused for q in sample(data.answerable(), n, seed)]
-    return mean(refused), len(paras)
+        base = Settings().override(db=Path(tmp) / "db")
+        ingest(write_articles(paras, Path(tmp) / "articles"), settings=base)
+        for reader in readers:
+            qa = ArticleQA(settings=with_reader(base, reader))
+            out[reader] = mean([qa.ask(q.text).refused for q in sample(data.answerable(), n, seed)])
+    return out, len(paras)
+
+
+def curve_text() -> str:
+    """The shipped reader's threshold and its trade-off curve on the calibration articles."""
+    meta = json.loads((ROOT / "rag" / "reader" / "model" / "reader.json").read_text())
+    cal = meta.get("calibration", {})
+    rows = ["| threshold | answerable refused | SQuAD-unanswerable refused | off-store refused |", "|---:|---:|---:|---:|"]
+    rows += [f"| {r['threshold']:.2f} | {r['answerable_refused']:.3f} | {r['unanswerable_refused']:.3f} | "
+             f"{r['off_store_refused']:.3f} |" for r in cal.get("curve", [])]
+    return (f"\nRefusal threshold of the trained reader: **{meta.get('threshold')}** (`RAG_ANSWER__MIN_ANSWER_PROB` "
+            f"overrides it), the highest that refuses ≤ 4 % of answerable questions on the calibration articles "
+            f"({', '.join(cal.get('articles', []))}; {cal.get('off_store_article')} left out of the store for the "
+            "off-store column). The trade-off there:\n\n" + "\n".join(rows) + "\n")
 
 
 def with_reader(settings, reader: str):
@@ -156,17 +171,21 @@ def main() -> None:
     # The follow-up set spans held-out articles beyond the test ones: their own store.
     conv = squad_dataset(split.held_out(split.HELD_OUT)["data"])
     cols, info = {}, {"big": "–", "follow_ups": len(pairs)}
-    for reader in ("trained", "heuristic"):
+    readers = ("trained", "heuristic")
+    for reader in readers:
         s = with_reader(Settings(), reader)
         cols[reader] = Evaluation(data, s).run(args.n, args.seed).to_dict()
         follow = Evaluation(conv, s, conversations=pairs, extra_sources=sources).run_follow_ups()
         cols[reader].update(follow_up_hit=follow.follow_up_hit)
         info["follow_ups"] = follow.follow_ups
-        if not args.no_big_store:
-            cols[reader]["big_store_refused"], info["big"] = big_store_refusal(s, data, args.n, args.seed)
         print(reader, json.dumps(cols[reader]), flush=True)
+    if not args.no_big_store:
+        big, info["big"] = big_store_refusal(list(readers), data, args.n, args.seed)
+        for reader in readers:
+            cols[reader]["big_store_refused"] = big[reader]
+        print("big store", big, flush=True)
     cols["peer"] = peer(data, sample(data.answerable(), args.n, args.seed), BUDGET_CHARS)
-    text = table(cols, args, {**info, "big": f"{info['big']:,}" if isinstance(info["big"], int) else "–"})
+    text = table(cols, args, {**info, "big": f"{info['big']:,}" if isinstance(info["big"], int) else "–"}) + curve_text()
     write_section(text)
     print(text)
 

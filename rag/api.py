@@ -103,8 +103,14 @@ class ArticleQA:
             yield ans
             return
         if self.answerer.name != "extractive":  # an LLM leans on what comes first: best first
-            passages = in_reader_order(turn.question, passages, self.settings.answer)
+            passages = in_reader_order(turn.question, passages, self._offline_answerer())
         yield from self.answerer.stream(turn.question, passages, normalize_history(history), turn.said)
+
+    def _offline_answerer(self):
+        """The extractive answerer over this retriever (the reader's scoring, for LLM passage order)."""
+        if getattr(self, "_extractive", None) is None:
+            self._extractive = get_answerer("extractive", self.retriever, self.settings)
+        return self._extractive
 
     def offline(self) -> "ArticleQA":
         """This store and retriever answered by the offline extractive answerer (the fallback

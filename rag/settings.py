@@ -74,10 +74,10 @@ class AnswerSettings(BaseModel):
         "Used by the heuristic reader only."
     )
     reader: str = Field(
-        "heuristic", description="Who picks the answer: 'heuristic' (hand-tuned word/cue scores; default) or "
-        "'trained' (a reader model built by `python training/train_reader.py`: learned sentence choice, short "
-        "answers, answerability). A missing or corrupt model falls back to 'heuristic' with a warning. No trained "
-        "model ships yet: the first one did not beat the heuristic (see benchmarks/RESULTS.md)."
+        "trained", description="Who picks the answer: 'trained' (default: the reader model shipped in "
+        "rag/reader/model/, built by `python training/train_reader.py`: learned sentence choice blended with the "
+        "heuristic scores, short answers, calibrated refusal) or 'heuristic' (the hand-tuned word/cue scores "
+        "it replaced). A missing or corrupt model falls back to 'heuristic' with a warning."
     )
     reader_model: Path | None = Field(
         None, description="Folder of a trained reader (reader.onnx, tokenizer.json, reader.json); "

@@ -45,6 +45,9 @@ SELECT_RATIO = 0.8  # …when they score within this share of the best; mean sta
 FOCUS_RATIO = 0.7  # …or within this share when they hold the question's rarest word too
 TRIM_OVER = 150  # longer sentences lose their outer clauses that hold nothing asked for
 QUOTE_CHARS = 200  # trained reader: longer quotes keep the clauses around the short answer
+QUOTE_MIN = 110  # …and no quote of several is cut shorter than this
+PARTS_STRETCH = 1.2  # an answer in several parts may run this far past max_chars
+SHORT_MAX = 60  # a "short answer" longer than this is a clause: the quote alone says it better
 
 
 @dataclass
@@ -76,11 +79,21 @@ class ExtractiveAnswerer(Answerer):
 
     def answer(self, question: str, passages: list[Passage], history=None, said: str = "") -> Answer:
         reader = self.reader()
-        if reader is not None:
+        if reader is not None and not said:
             return self._read(reader, question, passages, said)
+        # A follow-up ("what was his job before?") leans on coreference the reader never
+        # learned ("the Iranian diplomat formerly…" is Mr. Kazemi) and on the conversation's
+        # names, which the heuristic weighs (follow-up hit, benchmarks/RESULTS.md): it answers
+        # first, and the reader only when it would refuse.
+        ans = self._heuristic(question, passages, said)
+        if ans.refused and reader is not None:
+            return self._read(reader, question, passages, said)
+        return ans
+
+    def _heuristic(self, question: str, passages: list[Passage], said: str) -> Answer:
         cands = self.rank(question, passages, said)
-        # A follow-up ("what was his job before?") has few words of its own; the conversation
-        # already vouches for the topic, so it needs less evidence to be answered.
+        # A follow-up has few words of its own; the conversation already vouches for the
+        # topic, so it needs less evidence to be answered.
         threshold = self.settings.min_score * (FOLLOW_UP_RELAX if said else 1.0)
         if not cands or evidence(cands) < threshold:
             return refusal(question, passages)
@@ -131,13 +144,18 @@ class ExtractiveAnswerer(Answerer):
         return sorted(cands, key=lambda c: -c.prob)
 
     def _supporting(self, cands: list[Candidate], threshold: float) -> list[Candidate]:
-        """The best sentence and the runners-up the reader rates nearly as high."""
-        floor = max(threshold, self.settings.support_ratio * cands[0].prob)
-        chosen = [cands[0]]
+        """The best sentence, and runners-up that the reader rates nearly as high — or that
+        are a second part of the same answer by the heuristic's measure ("offered to train…"
+        beside "also offered to help rebuild…"; "is charged with…" beside "insist that…")."""
+        best = cands[0]
+        floor = max(threshold, self.settings.support_ratio * best.prob)
+        part_floor = FOCUS_RATIO * max(c.heuristic for c in cands)
+        chosen = [best]
         for c in cands[1:]:
-            if len(chosen) >= self.settings.max_sentences or c.prob < floor:
+            if len(chosen) >= self.settings.max_sentences or c.prob < threshold:
                 break
-            if not _overlaps(c, chosen):
+            second_part = c.heuristic >= part_floor and _same_part(best, c)
+            if (c.prob >= floor or second_part) and not _overlaps(c, chosen):
                 chosen.append(c)
         return chosen
 
@@ -146,17 +164,32 @@ class ExtractiveAnswerer(Answerer):
         pronouns given their referent; citations keep the verbatim sentence offsets."""
         best = chosen[0]
         short = _short(best)
-        parts, total = [], 0
-        for c in chosen:
-            quote = with_referent(shortened(c.text, c.span if c is best else None, QUOTE_CHARS), c.before)
-            if parts and total + len(quote) > self.settings.max_chars:
-                continue
-            parts.append((c, quote))
-            total += len(quote) + 6
+        parts = self._fit([(c, self._quote(c, QUOTE_CHARS)) for c in chosen], int(self.settings.max_chars * PARTS_STRETCH))
+        if best.kind in CLAUSE_KINDS:  # "what is X accused of?": the answer is the quoted clause itself
+            short = None
         lead = f"**{short.text}** — " if short and normalize(short.text) != normalize(best.text) else ""
         text, markers = cited_text([(f'"{q}"', n) for n, (_, q) in enumerate(parts, start=1)], lead)
         citations = [self._cite(n, c) for n, (c, _) in enumerate(parts, start=1)]
         return Answer(text, False, citations, question, passages, True, [], self.name, short, markers)
+
+    @staticmethod
+    def _quote(c: Candidate, limit: int) -> str:
+        return with_referent(shortened(c.text, c.span, limit), c.before)
+
+    def _fit(self, parts: list[tuple[Candidate, str]], budget: int) -> list[tuple[Candidate, str]]:
+        """Several quotes within ``budget``: the longest is cut (around its own short answer,
+        with "…") while that helps; a part that still does not fit is left out."""
+        size = lambda ps: sum(len(q) + 6 for _, q in ps)  # noqa: E731 - quote marks and "[n]"
+        while len(parts) > 1 and size(parts) > budget:
+            for i in sorted(range(len(parts)), key=lambda k: -len(parts[k][1])):
+                c, quote = parts[i]
+                cut = self._quote(c, max(QUOTE_MIN, len(quote) - 40))
+                if len(cut) < len(quote):
+                    parts[i] = (c, cut)
+                    break
+            else:
+                parts.pop()
+        return parts
 
     # -- scoring -------------------------------------------------------------------
     def rank(self, question: str, passages: list[Passage], said: str = "") -> list[Candidate]:
@@ -238,6 +271,8 @@ class ExtractiveAnswerer(Answerer):
         kept, total = [], 0
         for c in chosen:
             text = _clause(c.text, q_stems, kind, question, TRIM_OVER)
+            if text.startswith(c.text[:12]):  # it opens the sentence: a leading pronoun gets its referent
+                text = with_referent(text, self.retriever.sentence_before(c.passage.article_id, c.start))
             if kept and total + len(text) > self.settings.max_chars * STRETCH:
                 continue
             kept.append((c, text))
@@ -250,6 +285,9 @@ class ExtractiveAnswerer(Answerer):
         meta = self.retriever.articles.get(c.passage.article_id)
         return make_citation(n, c.passage.article_id, meta.title if meta else c.passage.title,
                              c.text, c.start, c.end, c.score, meta.published if meta else None)
+
+#: Answer kinds whose answer is a clause, not a name or number: no bold short answer.
+CLAUSE_KINDS = {"allegation", "reason"}
 
 #: Answer kinds that often come in several parts (two charges, two reasons); not who/when.
 MULTI_PART = {"allegation", "reason", None}
@@ -321,7 +359,7 @@ def _short(c: Candidate) -> Short | None:
         a += 1
     while b > a and c.text[b - 1] in _EDGE and not (c.text[b - 1] == "." and b - a > 2 and c.text[b - 3] == "."):
         b -= 1
-    if b <= a:
+    if b <= a or b - a > SHORT_MAX:
         return None
     return Short(c.text[a:b], c.passage.article_id, c.start + a, c.start + b)
 

@@ -1,33 +1,23 @@
 """LLM answerers read passages best first: the trained reader orders them.
 
 An LLM given several passages leans on the first ones; the reader knows better than the
-retrieval scores which passage answers. Each passage counts as its best sentence.
+retrieval scores which passage answers. Each passage counts as its best sentence, scored
+exactly as the offline answerer scores it (the reader, blended with the heuristic where
+calibration found that better).
 """
 from __future__ import annotations
 
-from rag.errors import ReaderModelError
-from rag.reader.encode import context_of
 from rag.types import Passage
 
 
-def in_reader_order(question: str, passages: list[Passage], settings) -> list[Passage]:
-    """``passages`` sorted by the reader's best sentence probability (unchanged when the
-    trained reader is switched off or unavailable)."""
-    if settings.reader != "trained" or len(passages) < 2:
+def in_reader_order(question: str, passages: list[Passage], extractive) -> list[Passage]:
+    """``passages`` sorted by their best sentence's probability (unchanged when the trained
+    reader is switched off or unavailable). ``extractive``: an ExtractiveAnswerer over the
+    same retriever."""
+    reader = extractive.reader()
+    if reader is None or len(passages) < 2:
         return passages
-    from rag.reader.model import load_reader
-
-    try:
-        reader = load_reader(settings.reader_model)
-    except ReaderModelError:
-        return passages
-    owners, texts, contexts = [], [], []
-    for i, p in enumerate(passages):
-        for s, e in p.sentences or ((p.start, p.end),):
-            owners.append(i)
-            texts.append(p.text[s - p.start:e - p.start])
-            contexts.append(context_of(p.title, ""))
-    best = [0.0] * len(passages)
-    for i, r in zip(owners, reader.read(question, texts, contexts)):
-        best[i] = max(best[i], r.prob)
-    return [passages[i] for i in sorted(range(len(passages)), key=lambda i: -best[i])]
+    best: dict[int, float] = {}
+    for c in extractive.read_candidates(reader, question, passages):
+        best[id(c.passage)] = max(best.get(id(c.passage), 0.0), c.prob)
+    return sorted(passages, key=lambda p: -best.get(id(p), -1.0))  # unread passages keep their order, last
