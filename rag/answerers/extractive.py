@@ -174,7 +174,10 @@ class ExtractiveAnswerer(Answerer):
 
     @staticmethod
     def _quote(c: Candidate, limit: int) -> str:
-        return with_referent(shortened(c.text, c.span, limit), c.before)
+        # What must stay is the short answer — at most its first SHORT_MAX chars: a span that
+        # long is a clause, and its head says what the quote is about.
+        keep = (c.span[0], min(c.span[1], c.span[0] + SHORT_MAX)) if c.span else None
+        return with_referent(shortened(c.text, keep, limit), c.before)
 
     def _fit(self, parts: list[tuple[Candidate, str]], budget: int) -> list[tuple[Candidate, str]]:
         """Several quotes within ``budget``: the longest is cut (around its own short answer,
@@ -273,6 +276,10 @@ class ExtractiveAnswerer(Answerer):
             text = _clause(c.text, q_stems, kind, question, TRIM_OVER)
             if text.startswith(c.text[:12]):  # it opens the sentence: a leading pronoun gets its referent
                 text = with_referent(text, self.retriever.sentence_before(c.passage.article_id, c.start))
+            else:  # outer clauses were left out: say so
+                text = "…" + text
+            if not c.text.rstrip().endswith(text.rstrip()[-12:]):
+                text += "…"
             if kept and total + len(text) > self.settings.max_chars * STRETCH:
                 continue
             kept.append((c, text))
