@@ -419,3 +419,4 @@ def test_a_first_start_is_quiet_and_says_it_added_the_sample(tmp_path):
     assert "added the bundled sample article (1 added" in out and str(db) in out
     for noise in ("Loading weights", "Warning", "warn(", "it/s]"):
         assert noise not in out, out
+

@@ -187,3 +187,13 @@ def test_browser_unreachable_llm_falls_back_offline_and_says_so(dead_llm_app_url
     page.wait_for_selector("text=answering offline instead", timeout=10_000)  # the toast
     assert "unreachable: answered offline" in page.locator("#chat").inner_text()  # and the answer
     page.screenshot(path=str(ARTIFACTS / "llm-unreachable-fallback.png"), full_page=True)
+
+
+def test_the_status_line_counts_articles_before_the_page_loads(sample_db, tmp_path):
+    import shutil
+
+    import ui
+    from rag import ArticleQA
+
+    shutil.copytree(sample_db, tmp_path / "db")
+    assert ui._Chat(ArticleQA(db=tmp_path / "db")).status().startswith("**1 article(s)**")
