@@ -1,10 +1,12 @@
-"""The Gradio chat app: `python ui.py [--db DIR] [--host H] [--port P]`.
+"""The Gradio chat app: `python ui.py [--db DIR] [--host H] [--port P] [--auth U:P] [--read-only]`.
 
 Chat (streamed, follow-ups kept), the cited sentences highlighted inside their passages,
 an article library (upload, URL, pasted text, delete, limit the chat to some articles) and
 a status line. API endpoints for gradio_client: ``/ask``, ``/ingest_file``, ``/ingest_text``
-and ``/ingest_url``.
+and ``/ingest_url`` (the last three not in read-only mode).
 A first start with an empty store ingests the bundled sample article.
+Everything from the network is untrusted (SECURITY.md): URLs go through ``ingest.web``'s
+rules, article words are escaped wherever they are shown.
 """
 from __future__ import annotations
 
@@ -120,7 +122,7 @@ def build_app(qa, read_only: bool | None = None):
 
     settings = qa.settings
     read_only = settings.ui.read_only if read_only is None else read_only
-    chat = _chat_handlers(qa)
+    chat = _Chat(qa)
     with gr.Blocks(title="News Q&A") as app:
         gr.Markdown("## News Q&A — every answer cited")
         status_md = gr.Markdown(chat.status())
@@ -206,10 +208,6 @@ class _Chat:
                 text += item
                 history[-1]["content"] = partial_markdown(text)
                 yield history, gr.update(), ""
-
-
-def _chat_handlers(qa) -> _Chat:
-    return _Chat(qa)
 
 
 class _Library:
