@@ -351,7 +351,7 @@ def ingest_report(r) -> str:
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to bind; anything but loopback needs --auth (or --insecure-no-auth).")
 @click.option("--port", default=7860, type=int, show_default=True)
-@click.option("--auth", default=None, metavar="USER:PASS[,USER:PASS]", help="Require a login (env RAG_UI__AUTH).")
+@click.option("--auth", default=None, metavar="USER:PASS[,USER:PASS]", help="Require a login (env RAG_UI_AUTH).")
 @click.option("--read-only", is_flag=True, default=None, help="Chat only: no uploads, URLs, pasted text or deletes.")
 @click.option("--allow-private-urls", is_flag=True, default=None,
               help="Let the Library fetch loopback/private addresses (an intranet); off by default.")
@@ -362,7 +362,7 @@ def main(db, chroma_url, llm, host, port, auth, read_only, allow_private_urls, i
     from rag.settings import Settings
 
     settings = app_settings(Settings(), db, chroma_url, llm, auth, read_only, allow_private_urls)
-    logins = parse_auth(settings.ui.auth)
+    logins = parse_auth(settings.ui_auth)
     refuse_open_bind(host, logins, insecure_no_auth)
     ensure_articles(settings)
     app = build_app(ArticleQA(settings=settings))
@@ -372,9 +372,9 @@ def main(db, chroma_url, llm, host, port, auth, read_only, allow_private_urls, i
 
 def app_settings(base, db, chroma_url, llm, auth, read_only, allow_private_urls):
     """Settings with the command line's flags applied (flags win over RAG_* variables)."""
-    ui_ = base.ui.model_copy(update={k: v for k, v in {"auth": auth, "read_only": read_only}.items() if v is not None})
+    ui_ = base.ui.model_copy(update={"read_only": True} if read_only else {})
     fetch = base.fetch.model_copy(update={"allow_private_urls": True} if allow_private_urls else {})
-    return base.override(db=Path(db) if db else None, chroma_url=chroma_url, llm=llm, ui=ui_, fetch=fetch)
+    return base.override(db=Path(db) if db else None, chroma_url=chroma_url, llm=llm, ui_auth=auth, ui=ui_, fetch=fetch)
 
 
 def parse_auth(spec: str) -> list[tuple[str, str]]:
@@ -391,7 +391,7 @@ def parse_auth(spec: str) -> list[tuple[str, str]]:
 def refuse_open_bind(host: str, logins, insecure: bool) -> None:
     from rag.access import open_bind_problem
 
-    problem = open_bind_problem(host, bool(logins), insecure, "app", "--auth USER:PASSWORD (or RAG_UI__AUTH)")
+    problem = open_bind_problem(host, bool(logins), insecure, "app", "--auth USER:PASSWORD (or RAG_UI_AUTH)")
     if problem:
         raise click.UsageError(problem)
     if insecure and not logins:

@@ -111,10 +111,6 @@ class FetchSettings(BaseModel):
 
 
 class UISettings(BaseModel):
-    auth: str = Field(
-        "", description="Login for the web app as USER:PASSWORD (several separated by commas). Required, with "
-        "--insecure-no-auth as the only way round it, when the app binds to a non-loopback address."
-    )
     read_only: bool = Field(False, description="Chat only: no uploads, URLs, pasted text or deletes (public demos).")
     max_upload_mb: float = Field(20.0, description="Largest file the web app accepts (Gradio refuses bigger uploads).")
 
@@ -132,6 +128,10 @@ class Settings(BaseSettings):
     llm_api_key: str = Field("", description="API key for the endpoint; falls back to OPENAI_API_KEY.")
     llm_temperature: float = Field(0.0, description="Sampling temperature for LLM answerers.")
     llm_timeout: float = Field(60.0, description="Seconds to wait for an LLM endpoint.")
+    ui_auth: str = Field(
+        "", description="Login for the web app as USER:PASSWORD (several separated by commas); env RAG_UI_AUTH. "
+        "Required, with --insecure-no-auth as the only way round it, when the app binds to a non-loopback address."
+    )
     api_key: str = Field(
         "", description="Bearer token `rag serve` requires on every request (Authorization: Bearer KEY); "
         "required when it binds to a non-loopback address."

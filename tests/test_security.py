@@ -420,3 +420,13 @@ def test_a_first_start_is_quiet_and_says_it_added_the_sample(tmp_path):
     for noise in ("Loading weights", "Warning", "warn(", "it/s]"):
         assert noise not in out, out
 
+
+
+def test_the_login_can_come_from_rag_ui_auth(monkeypatch):
+    import ui
+    from rag.settings import Settings
+
+    monkeypatch.setenv("RAG_UI_AUTH", "ana:s3cret-pass")
+    settings = ui.app_settings(Settings(), None, None, None, None, None, None)
+    assert ui.parse_auth(settings.ui_auth) == [("ana", "s3cret-pass")]
+    assert ui.parse_auth(ui.app_settings(Settings(), None, None, None, "bo:pw", None, None).ui_auth) == [("bo", "pw")]
