@@ -44,6 +44,7 @@ from rag.eval import (BUDGET_CHARS, Evaluation, contains, load_conversations, me
                       sample, squad_dataset, within_budget, write_articles)
 from rag.settings import Settings  # noqa: E402
 from training import split  # noqa: E402
+from training.model_card import calibration_rows  # noqa: E402
 
 
 def peer(data, questions, budget: int) -> dict:
@@ -135,9 +136,7 @@ def curve_text() -> str:
     """The shipped reader's threshold and its trade-off curve on the calibration articles."""
     meta = json.loads((ROOT / "rag" / "reader" / "model" / "reader.json").read_text())
     cal = meta.get("calibration", {})
-    rows = ["| threshold | answerable refused | SQuAD-unanswerable refused | off-store refused |", "|---:|---:|---:|---:|"]
-    rows += [f"| {r['threshold']:.2f} | {r['answerable_refused']:.3f} | {r['unanswerable_refused']:.3f} | "
-             f"{r['off_store_refused']:.3f} |" for r in cal.get("curve", [])]
+    rows = calibration_rows(cal)
     return (f"\nRefusal threshold of the trained reader: **{meta.get('threshold')}** (`RAG_ANSWER__MIN_ANSWER_PROB` "
             f"overrides it), the highest that refuses ≤ 4 % of answerable questions on the calibration articles "
             f"({', '.join(cal.get('articles', []))}; {cal.get('off_store_article')} left out of the store for the "

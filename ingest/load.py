@@ -42,10 +42,10 @@ def load(source: str, max_mb: float = 20.0, timeout: float = 20.0, allow_private
     """A file (local callers only) or an http(s) URL; ``timeout`` bounds the whole fetch."""
     if is_url(source):
         return load_url(source, max_mb, timeout, allow_private)
-    return _load_file(Path(source), max_mb)
+    return load_file(Path(source), max_mb)
 
 
-def _load_file(path: Path, max_mb: float) -> RawDoc:
+def load_file(path: Path, max_mb: float) -> RawDoc:
     kind = SUFFIXES.get(path.suffix.lower())
     if not path.exists():
         raise SourceError("no such file or directory")

@@ -17,7 +17,7 @@ import threading
 from pathlib import Path
 
 from ingest.fetch import UnsafeURLError
-from ingest.load import SUFFIXES, RawDoc, _load_file, is_url, load_url
+from ingest.load import SUFFIXES, RawDoc, load_file, is_url, load_url
 from ingest.pipeline import IngestReport, Ingestor
 
 _WRITE = threading.Lock()
@@ -45,7 +45,7 @@ def upload_doc(path: str, max_mb: float) -> RawDoc:
     """An uploaded file, known by its file name; the server's temp copy is removed once read."""
     p = Path(path)
     try:
-        raw = _load_file(p, max_mb)
+        raw = load_file(p, max_mb)
     finally:
         if p.suffix.lower() in SUFFIXES:
             _remove(p)

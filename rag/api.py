@@ -85,18 +85,24 @@ class ArticleQA:
         """Yield answer text pieces as they are produced; the last item is the Answer.
         ``history``: role/content dicts, ``(role, text)`` tuples or LangChain messages."""
         history = normalize_history(history)
-        turn, passages = self.plan(question, history, article_ids)
-        yield from self.answer_from(turn, passages, history)
+        turn, passages = self._plan(question, history, article_ids)
+        yield from self._answer_from(turn, passages, history)
 
     def plan(self, question: str, history=None, article_ids=None) -> tuple[Turn, list[Passage]]:
         """The standalone question (follow-ups resolved) and the passages found for it."""
-        turn = self.answerer.condense(clean_question(question), normalize_history(history))
+        return self._plan(question, normalize_history(history), article_ids)
+
+    def _plan(self, question: str, history: list[dict], article_ids) -> tuple[Turn, list[Passage]]:
+        turn = self.answerer.condense(clean_question(question), history)
         passages = self.retriever.search(turn.query, self.settings.answer.passages, article_ids,
                                          window=self.answerer.context_window)
         return turn, passages
 
     def answer_from(self, turn: Turn, passages: list[Passage], history=None) -> Iterator[str | Answer]:
         """Answer a planned turn from its passages: text pieces, then the Answer."""
+        return self._answer_from(turn, passages, normalize_history(history))
+
+    def _answer_from(self, turn: Turn, passages: list[Passage], history: list[dict]) -> Iterator[str | Answer]:
         if not passages:
             ans = refusal(turn.question, [], self.answerer.name)
             yield ans.text
@@ -104,7 +110,7 @@ class ArticleQA:
             return
         if self.answerer.name != "extractive":  # an LLM leans on what comes first: best first
             passages = in_reader_order(turn.question, passages, self._offline_answerer())
-        yield from self.answerer.stream(turn.question, passages, normalize_history(history), turn.said)
+        yield from self.answerer.stream(turn.question, passages, history, turn.said)
 
     def _offline_answerer(self):
         """The extractive answerer over this retriever (the reader's scoring, for LLM passage order)."""
@@ -116,7 +122,7 @@ class ArticleQA:
         """This store and retriever answered by the offline extractive answerer (the fallback
         when an LLM endpoint fails)."""
         twin = copy.copy(self)
-        twin.answerer = get_answerer("extractive", self.retriever, self.settings)
+        twin.answerer = self._offline_answerer()
         return twin
 
     # -- articles ------------------------------------------------------------------

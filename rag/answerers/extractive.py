@@ -76,6 +76,7 @@ class ExtractiveAnswerer(Answerer):
     def __init__(self, retriever, settings):
         self.retriever, self.settings = retriever, settings
         self.notice = ""  # why the trained reader is not in use, when it should be
+        self._reader = None  # loaded once: this runs on every question
 
     def answer(self, question: str, passages: list[Passage], history=None, said: str = "") -> Answer:
         reader = self.reader()
@@ -105,10 +106,13 @@ class ExtractiveAnswerer(Answerer):
         the model is missing or corrupt: then ``notice`` says so, once per answerer)."""
         if self.settings.reader != "trained":
             return None
+        if self._reader is not None:
+            return self._reader
         from rag.reader.model import load_reader
 
         try:
-            return load_reader(self.settings.reader_model)
+            self._reader = load_reader(self.settings.reader_model)
+            return self._reader
         except ReaderModelError as e:
             if not self.notice:
                 self.notice = str(e)
