@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
@@ -13,8 +14,10 @@ from rag.cli.common import FriendlyCommand, store_options
 @store_options
 @click.option("--prune", is_flag=True, help="Remove articles whose file, inside the files and folders given, no longer exists "
               "(URLs, pasted text and uploads are never pruned).")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Ingest processes feeding one Chroma server at once (needs --chroma-url).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def ingest_command(sources, db, chroma_url, prune, as_json):
+def ingest_command(sources, db, chroma_url, prune, workers, as_json):
     """Ingest SOURCES: .txt/.md/.html files, folders of them, http(s) URLs."""
     from tqdm import tqdm
 
@@ -22,8 +25,15 @@ def ingest_command(sources, db, chroma_url, prune, as_json):
     from ingest.pipeline import ingest
 
     with tqdm(total=len(expand(list(sources))), unit="article", disable=None, leave=False) as bar:
-        report = ingest(list(sources), db=db, prune=prune, chroma_url=chroma_url,
-                        progress=lambda _source: bar.update(1))
+        step = lambda _source: bar.update(1)  # noqa: E731
+        if workers > 1:
+            from ingest.workers import ingest_parallel
+            from rag.settings import Settings
+
+            settings = Settings().override(db=Path(db) if db else None, chroma_url=chroma_url)
+            report = ingest_parallel(list(sources), settings, workers, prune=prune, progress=step)
+        else:
+            report = ingest(list(sources), db=db, prune=prune, chroma_url=chroma_url, progress=step)
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:

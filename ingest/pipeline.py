@@ -18,7 +18,9 @@ from typing import Callable
 from ingest.chunk import Chunk, chunk
 from ingest.clean import CleanDoc, clean
 from ingest.load import RawDoc, SourceError, expand, is_url, load
+from rag import index_cache
 from rag.embedders import get_embedder
+from rag.index_cache import index_root
 from rag.settings import Settings
 from rag.store import ArticleMeta, ArticleStore
 
@@ -96,8 +98,8 @@ class _Rows:
 class Ingestor:
     """One ingestion run over one store; feed it sources, then ``finish``."""
 
-    def __init__(self, settings: Settings, store: ArticleStore | None = None, embedder=None):
-        self.settings = settings
+    def __init__(self, settings: Settings, store: ArticleStore | None = None, embedder=None, warm: bool = True):
+        self.settings, self.warm = settings, warm
         self.embedder = embedder or get_embedder(settings.embedding)
         self.store = store or ArticleStore.open(settings, create=True)
         self.store.check_model(self.embedder.model_id, self.embedder.dim, claim=True)
@@ -184,17 +186,32 @@ class Ingestor:
             if not is_file_source(a.source) or Path(a.source).exists():
                 continue
             if any(Path(a.source) == r or Path(a.source).is_relative_to(r) for r in inside):
-                self.store.set_dirty(True)
-                self.store.delete_article(a.id)
-                self.report.removed.append(a.id)
-                self.changed = True
+                self.remove(a.id)
+
+    def remove(self, article_id: str) -> None:
+        """Delete one stored article (a duplicate found after the fact)."""
+        self.store.set_dirty(True)
+        self.store.delete_article(article_id)
+        self.known.pop(article_id, None)
+        self.report.removed.append(article_id)
+        self.changed = True
 
     def finish(self) -> IngestReport:
         self.flush()
         if self.changed:
             self.store.set_dirty(False)
-            self.store.bump_revision()
+            self.store.bump_revision(self.report.added + self.report.updated + self.report.removed)
+            if self.warm:
+                self.warm_index()
         return self.report
+
+    def warm_index(self) -> None:
+        """Bring the persisted index up to date now, so the next reader's first question
+        loads it instead of reading the archive (cheap after a small change: only the
+        changed articles are read; a big one is folded into a new base here)."""
+        root = index_root(self.settings)
+        if root is not None:
+            index_cache.sync(self.store, None, root)
 
 
 def is_file_source(source: str) -> bool:

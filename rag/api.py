@@ -15,6 +15,7 @@ from rag.conversation import Turn, normalize_history
 from rag.embedders import get_embedder
 from rag.errors import BadInputError, RagError
 from rag.reader.order import in_reader_order
+from rag.index_cache import index_root
 from rag.retrieval import HybridRetriever
 from rag.settings import Settings
 from rag.store import ArticleStore
@@ -67,7 +68,7 @@ class ArticleQA:
             if reader:
                 reader.result()
         self.store.check_model(self.embedder.model_id, self.embedder.dim)
-        self.retriever = HybridRetriever(self.store, self.embedder, self.settings.retrieval)
+        self.retriever = HybridRetriever(self.store, self.embedder, self.settings.retrieval, index_root(self.settings))
         model = llm if llm is not None and spec is None else None
         self.answerer = get_answerer(model or self.settings.llm, self.retriever, self.settings)
 
@@ -137,7 +138,7 @@ class ArticleQA:
     def delete(self, article_id: str) -> None:
         self.store.article(article_id)  # raises a clear error for an unknown id
         self.store.delete_article(article_id)
-        self.store.bump_revision()
+        self.store.bump_revision([article_id])
 
     # -- LangChain -------------------------------------------------------------------
     def as_retriever(self, k: int | None = None, article_ids: list[str] | None = None):

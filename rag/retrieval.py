@@ -14,38 +14,31 @@
 On the dev half of SQuAD 2.0 this finds the answer within 1,500 characters for ~0.95 of
 questions, against ~0.92 for whole chunks (see benchmarks/RESULTS.md).
 
-The article table, chunk records and BM25 index live in this process's memory, brought up
-to date from Chroma (the only source of truth) by ``refresh`` whenever the store revision
-changes: only new or changed articles are read again.
+What a process holds (``rag.index_cache.Snapshot``): the chunk table without text and the
+BM25 index, loaded memory-mapped from the persisted base and brought up to date from the
+store's revision log by ``refresh`` whenever the store revision changes (only changed
+articles are read again). Chunk text, article metadata and sentence vectors are fetched
+from Chroma by id for the few candidates a question needs, behind small caches: a reader's
+memory does not grow with the archive.
 """
 from __future__ import annotations
 
-import bisect
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
-from rag.lexical import LexicalIndex, tokens_of
+from rag import index_cache
+from rag.chunk_table import ChunkRecord, TextCache
+from rag.index_cache import Snapshot
+from rag.lexical import LexicalIndex
 from rag.store import ArticleMeta, ArticleStore
 from rag.text import stems
 from rag.types import Passage
 
 W_COS, W_LEX, W_PRIOR = 0.7, 0.3, 0.05
-
-
-@dataclass(frozen=True)
-class ChunkRecord:
-    id: str
-    article_id: str
-    start: int
-    end: int
-    text: str
-    sentences: tuple[tuple[int, int], ...]
-
-    def sentence(self, k: int) -> str:
-        s, e = self.sentences[k]
-        return self.text[s - self.start:e - self.start]
 
 
 @dataclass
@@ -56,94 +49,77 @@ class Scored:
     score: float
 
 
-@dataclass(frozen=True)
-class Snapshot:
-    """One store revision as this process sees it; swapped whole, so a reader that takes
-    ``retriever.snap`` once never mixes two revisions."""
-    revision: str | None = None
-    articles: dict = None
-    chunks: list = None
-    row_of: dict = None
-    keys: list = None  # (article_id, start) per chunk row, sorted, for bisect
-    lexical: LexicalIndex = None
+class Articles(Mapping):
+    """The store's articles as a read-only mapping id → ArticleMeta: counted from the
+    snapshot, looked up by id (cached per snapshot), read in full only when iterated."""
 
-    @classmethod
-    def build(cls, revision, articles: dict, chunks: list[ChunkRecord], tokens: list[list[str]]) -> "Snapshot":
-        order = sorted(range(len(chunks)), key=lambda r: (chunks[r].article_id, chunks[r].start))
-        chunks = [chunks[r] for r in order]
-        return cls(revision, articles, chunks, {c.id: r for r, c in enumerate(chunks)},
-                   [(c.article_id, c.start) for c in chunks], LexicalIndex([tokens[r] for r in order]))
+    def __init__(self, retriever: "HybridRetriever"):
+        self._r = retriever
 
-    def carried_over(self, articles: dict) -> tuple[list[ChunkRecord], list[list[str]]]:
-        """This snapshot's chunks (and stemmed words) of the articles whose committed
-        content is still the same in ``articles``."""
-        same = {a for a, m in articles.items() if a in self.articles and self.articles[a].hash == m.hash}
-        rows = [r for r, c in enumerate(self.chunks) if c.article_id in same]
-        return [self.chunks[r] for r in rows], [self.lexical.tokens[r] for r in rows]
+    def __len__(self) -> int:
+        return self._r.refresh().article_count
 
+    def __getitem__(self, article_id: str) -> ArticleMeta:
+        got = index_cache.article_metas(self._r.refresh(), self._r.store, [article_id])
+        if article_id not in got:
+            raise KeyError(article_id)
+        return got[article_id]
 
-def _parse_sents(value: str) -> tuple[tuple[int, int], ...]:
-    return tuple(tuple(int(x) for x in pair.split("-")) for pair in value.split(",") if pair)
+    def __iter__(self):
+        return iter(self._r.store.table())
+
+    def values(self):
+        return self._r.store.table().values()
 
 
 class HybridRetriever:
-    def __init__(self, store: ArticleStore, embedder, settings):
+    def __init__(self, store: ArticleStore, embedder, settings, index_root: Path | None = None):
         self.store, self.embedder, self.settings = store, embedder, settings
-        self.snap = Snapshot(None, {}, [], {}, [], LexicalIndex([]))
+        self.index_root = index_root
+        self.snap = Snapshot.empty()
         self.vectors = VectorCache(store)
+        self.texts = TextCache(store)
         self._reranker = None
         self._queries: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 
     @property
-    def articles(self) -> dict[str, ArticleMeta]:
-        return self.snap.articles
-
-    @property
-    def chunks(self) -> list[ChunkRecord]:
-        return self.snap.chunks
+    def articles(self) -> Articles:
+        return Articles(self)
 
     @property
     def lexical(self) -> LexicalIndex:
         return self.snap.lexical
 
     def refresh(self) -> Snapshot:
-        """The current snapshot, rebuilt first when the store revision moved."""
+        """The current snapshot, brought up to date first when the store revision moved."""
         rev = self.store.revision()
         if rev == self.snap.revision:
             return self.snap
         with self._lock:
             if rev != self.snap.revision:
-                self.snap = self._next_snapshot(rev)
+                self.snap = index_cache.sync(self.store, self.snap, self.index_root)
             return self.snap
 
-    def _next_snapshot(self, rev: str) -> Snapshot:
-        """Re-read only what moved: chunks of new or changed articles are fetched and
-        stemmed, removed articles drop out, the rest is carried over. (benchmarks/reread.py:
-        at 5,000 articles, the first ask after 5 changed takes 2.8 s, against 8.0 s read in full.)"""
-        articles = self.store.table()
-        chunks, tokens = self.snap.carried_over(articles)
-        held = {c.article_id for c in chunks}
-        todo = [a for a in articles if a not in held]
-        rows = self.store.iter_chunks() if len(todo) > len(articles) // 2 else self.store.chunks_of(todo)
-        for i, d, m in rows:
-            a = m["article_id"]
-            if a not in held and a in articles and articles[a].hash == m["gen"]:  # committed generation only
-                chunks.append(ChunkRecord(i, a, m["start"], m["end"], d, _parse_sents(m.get("sents", ""))))
-                tokens.append(tokens_of(d))
-        return Snapshot.build(rev, articles, chunks, tokens)
+    def records(self, snap: Snapshot, rows) -> dict[int, ChunkRecord]:
+        """Chunks with their text, fetched by id in one round trip for all that are not cached."""
+        locs = {r: snap.table.locator(r) for r in dict.fromkeys(rows)}
+        texts = self.texts.get([c.id for c in locs.values()])
+        return {r: ChunkRecord(c.id, c.article_id, c.start, c.end, texts[c.id], c.sentences)
+                for r, c in locs.items() if c.id in texts}  # a chunk deleted meanwhile drops out
 
     # -- stage 1: chunks -------------------------------------------------------------------
     def search(self, query: str, k: int, article_ids=None, query_vec=None, window: int | None = None) -> list[Passage]:
         """The ``k`` best passages for ``query``, best first."""
         snap = self.refresh()
-        if not snap.chunks:
+        if not len(snap.table):
             return []
         qv = self.embed_query(query) if query_vec is None else np.asarray(query_vec)
         rows = self._chunks(snap, query, qv, article_ids)
-        scored = self.score_sentences(snap, query, qv, rows)
+        recs = self.records(snap, rows)
+        scored = self.score_sentences(snap, query, qv, rows, recs)
         w = self.settings.window if window is None else window
-        return self._passages(snap, scored, k, w)
+        return self._passages(snap, scored, k, w, recs)
 
     def embed_query(self, text: str) -> np.ndarray:
         """The query vector, remembered for a few questions: the answerer needs the same
@@ -158,8 +134,8 @@ class HybridRetriever:
     def _chunks(self, snap: Snapshot, query: str, qv, article_ids) -> list[int]:
         s = self.settings
         chunk_ids = (i.rsplit(":", 1)[0] for i, _ in self.store.query(qv.tolist(), s.candidates * 2, article_ids))
-        dense_rows = list(dict.fromkeys(snap.row_of[c] for c in chunk_ids if c in snap.row_of))  # skips uncommitted
-        lexical_rows = [r for r, _ in snap.lexical.top(query, s.candidates, _mask(snap, article_ids))]
+        dense_rows = list(dict.fromkeys(r for c in chunk_ids if (r := snap.table.row_of(c)) is not None))
+        lexical_rows = [r for r, _ in snap.lexical.top(query, s.candidates, snap.table.live_mask(article_ids))]
         fused: dict[int, float] = {}
         for weight, ranking in ((s.dense_weight, dense_rows[:s.candidates]), (s.lexical_weight, lexical_rows)):
             for rank, row in enumerate(ranking):
@@ -175,84 +151,79 @@ class HybridRetriever:
     def sentence_before(self, article_id: str, start: int) -> str:
         """The sentence just before the one at ``start`` (for "He said..." sentences)."""
         snap = self.snap
-        row = bisect.bisect_right(snap.keys, (article_id, start)) - 1
-        if row < 0 or snap.chunks[row].article_id != article_id:
+        spans = [(r, k, s) for r in snap.table.rows_of(article_id)
+                 for k, s in enumerate(snap.table.locator(r).sentences)]
+        i = next((i for i, (_, _, (s, _)) in enumerate(spans) if s == start), None)
+        if not i:
             return ""
-        c = snap.chunks[row]
-        k = next((i for i, (s, _) in enumerate(c.sentences) if s == start), None)
-        if k:
-            return c.sentence(k - 1)
-        prev = snap.chunks[row - 1] if k == 0 and row > 0 else None
-        return prev.sentence(len(prev.sentences) - 1) if prev and prev.article_id == article_id else ""
+        row, k, _ = spans[i - 1]
+        rec = self.records(snap, [row]).get(row)
+        return rec.sentence(k) if rec else ""
 
     # -- stage 2: sentences ----------------------------------------------------------------
-    def score_sentences(self, snap: Snapshot, query: str, qv, rows: list[int]) -> list[Scored]:
-        chunks = snap.chunks
-        ids = [(row, k, f"{chunks[row].id}:{k}") for row in rows for k in range(len(chunks[row].sentences))]
+    def score_sentences(self, snap: Snapshot, query: str, qv, rows: list[int],
+                        recs: dict[int, ChunkRecord] | None = None) -> list[Scored]:
+        recs = self.records(snap, rows) if recs is None else recs
+        rows = [r for r in rows if r in recs]
+        ids = [(row, k, f"{recs[row].id}:{k}") for row in rows for k in range(len(recs[row].sentences))]
         if not ids:
             return []
-        vecs = self.vectors.get([i for *_, i in ids], [chunks[r].sentence(k) for r, k, _ in ids], self.embedder)
+        vecs = self.vectors.get([i for *_, i in ids], [recs[r].sentence(k) for r, k, _ in ids], self.embedder)
         cos = vecs @ qv
         weights = {t: snap.lexical.idf(t) for t in set(stems(query))}
         total = sum(weights.values()) or 1.0
         prior = {row: 1.0 / (1 + rank) for rank, row in enumerate(rows)}
         out = []
         for (row, k, _), c in zip(ids, cos):
-            words = set(stems(chunks[row].sentence(k)))
+            words = set(stems(recs[row].sentence(k)))
             overlap = sum(w for t, w in weights.items() if t in words) / total
             out.append(Scored(row, k, W_COS * float(c) + W_LEX * overlap + W_PRIOR * prior[row]))
         if self.settings.reranker_model:
-            self._rerank(query, out, chunks)
+            self._rerank(query, out, recs)
         return sorted(out, key=lambda x: -x.score)
 
-    def _rerank(self, query: str, scored: list[Scored], chunks) -> None:
+    def _rerank(self, query: str, scored: list[Scored], recs: dict[int, ChunkRecord]) -> None:
         """Blend in a cross-encoder's judgement (sigmoid of its logit) half and half."""
         if self._reranker is None:
             from sentence_transformers import CrossEncoder  # only loaded when configured
 
             self._reranker = CrossEncoder(self.settings.reranker_model, device="cpu")
-        logits = self._reranker.predict([(query, chunks[s.row].sentence(s.k)) for s in scored], batch_size=32)
+        logits = self._reranker.predict([(query, recs[s.row].sentence(s.k)) for s in scored], batch_size=32)
         for s, z in zip(scored, np.atleast_1d(logits)):
             s.score = 0.5 * s.score + 0.5 / (1.0 + float(np.exp(-z)))
 
-    def _passages(self, snap: Snapshot, scored: list[Scored], k: int, window: int) -> list[Passage]:
+    def _passages(self, snap: Snapshot, scored: list[Scored], k: int, window: int,
+                  recs: dict[int, ChunkRecord]) -> list[Passage]:
         """Windows around the best sentences until there are ``k``; a window that overlaps
         or abuts an earlier one (same chunk) joins it, so no text is returned twice."""
         spans: list[list] = []  # [row, first k, last k, score]
         for sc in scored:
             if len(spans) >= k:
                 break
-            n = len(snap.chunks[sc.row].sentences)
+            n = len(recs[sc.row].sentences)
             lo, hi = max(0, sc.k - window), min(n - 1, sc.k + window)
             mine = next((sp for sp in spans if sp[0] == sc.row and lo <= sp[2] + 1 and sp[1] <= hi + 1), None)
             if mine:
                 mine[1], mine[2] = min(mine[1], lo), max(mine[2], hi)
             else:
                 spans.append([sc.row, lo, hi, sc.score])
-        return [_passage(snap, row, lo, hi, score) for row, lo, hi, score in spans]
+        metas = index_cache.article_metas(snap, self.store, [recs[row].article_id for row, *_ in spans])
+        return [_passage(recs[row], lo, hi, score, metas) for row, lo, hi, score in spans]
 
 
-def _passage(snap: Snapshot, row: int, lo: int, hi: int, score: float) -> Passage:
-    c = snap.chunks[row]
+def _passage(c: ChunkRecord, lo: int, hi: int, score: float, metas: dict) -> Passage:
     s, e = c.sentences[lo][0], c.sentences[hi][1]
-    title = snap.articles[c.article_id].title if c.article_id in snap.articles else ""
+    title = metas[c.article_id].title if c.article_id in metas else ""
     return Passage(c.article_id, c.text[s - c.start:e - c.start], s, e, round(float(score), 4), title,
                    c.sentences[lo:hi + 1])
 
 
-def _mask(snap: Snapshot, article_ids) -> np.ndarray | None:
-    if not article_ids:
-        return None
-    wanted = set(article_ids)
-    return np.array([c.article_id in wanted for c in snap.chunks])
-
-
 def _sentence_id(snap: Snapshot, article_id: str, start: int, end: int) -> str | None:
-    row = bisect.bisect_right(snap.keys, (article_id, start)) - 1
-    if row < 0 or snap.chunks[row].article_id != article_id:
-        return None
-    c = snap.chunks[row]
-    return f"{c.id}:{c.sentences.index((start, end))}" if (start, end) in c.sentences else None
+    for r in snap.table.rows_of(article_id):
+        c = snap.table.locator(r)
+        if (start, end) in c.sentences:
+            return f"{c.id}:{c.sentences.index((start, end))}"
+    return None
 
 
 class VectorCache:

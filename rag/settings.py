@@ -33,6 +33,8 @@ class EmbeddingSettings(BaseModel):
     )
     batch_size: int = Field(16, description="Texts embedded per batch during ingestion (small batches run fastest on CPU).")
     device: str = Field("cpu", description="Torch device for sentence-transformers, e.g. 'cuda'.")
+    threads: int = Field(0, description="CPU threads of one ONNX embedding session; 0 = all cores up to 4 "
+                         "(`rag-ingest --workers N` gives each worker its share).")
     cache_dir: Path | None = Field(
         None, description="Where ONNX exports are cached. Empty: ~/.cache/news-rag/onnx."
     )
@@ -61,6 +63,14 @@ class RetrievalSettings(BaseModel):
     window: int = Field(
         0, description="Sentences of context kept either side of each best sentence in retrieve(); "
         "0 returns the answering sentences alone (most answers per character), 1 adds a neighbour each side."
+    )
+    persist_index: bool = Field(
+        True, description="Save the BM25 index and chunk table on disk and load them memory-mapped, so a "
+        "process's first question does not re-read the archive (off: built in memory at every start)."
+    )
+    index_dir: Path | None = Field(
+        None, description="Where persisted indexes live; default: inside the store directory (embedded) or "
+        "$XDG_CACHE_HOME/news-rag/index (Chroma server, keyed by server URL and collection)."
     )
 
 

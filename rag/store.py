@@ -9,8 +9,10 @@
 - ``<prefix>_sentences``: one vector per sentence (id ``<chunk id>:<k>``), the unit of
   dense search: a question matches a sentence far better than a whole passage.
 - ``<prefix>_meta``: the store revision (bumped on every change, so readers notice new
-  articles cheaply), the embedding model the vectors belong to, and a "dirty" flag that
-  tells the next ingest to sweep orphans left by a crash.
+  articles cheaply), the revision log (one ``log:<uuid>`` record per change: its time and
+  the ids of the articles it touched, so a reader with a persisted index re-reads only
+  those), the embedding model the vectors belong to, and a "dirty" flag that tells the
+  next ingest to sweep orphans left by a crash.
 
 Local (``PersistentClient``) and server (``HttpClient``) mode share all of this.
 """
@@ -18,7 +20,9 @@ from __future__ import annotations
 
 import functools
 import inspect
+import json
 import os
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +35,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 _SPACE = {"hnsw": {"space": "cosine"}}
 _UNIT = [1.0]  # article/meta records need a vector; they are never searched by it
+LOG_DAYS = 30  # revision log entries are kept this long; an older persisted index is rebuilt
 LAYOUT = 2  # 2: sentence vectors in their own collection (layout 1 embedded chunks only)
 OLD_LAYOUT = ("this store was written by an older version of news-rag (no sentence vectors); "
               "re-ingest your articles into a new store: rag-ingest SOURCES --db NEW_DIR")
@@ -44,6 +49,10 @@ class ArticleMeta:
     published: str | None
     hash: str
     chunks: int
+
+
+def _meta(article_id: str, m: dict) -> ArticleMeta:
+    return ArticleMeta(article_id, m["title"], m["source"], m.get("published") or None, m["hash"], m["chunks"])
 
 
 def open_client(db: Path | str | None, chroma_url: str = "", create: bool = False):
@@ -165,8 +174,23 @@ class ArticleStore:
         got = self.meta.get(ids=["revision"], include=["documents"])
         return got["documents"][0] if got["ids"] else ""
 
-    def bump_revision(self) -> None:
+    def bump_revision(self, changed=()) -> None:
+        """A new revision; ``changed`` (article ids added, updated or removed) goes into the
+        revision log first, so a reader that sees the new revision always finds its entry."""
+        now = time.time()
+        self.meta.upsert(ids=[f"log:{uuid.uuid4().hex}"], embeddings=[_UNIT],
+                         documents=[json.dumps(sorted(set(changed)))], metadatas=[{"ts": now}])
         self.meta.upsert(ids=["revision"], embeddings=[_UNIT], documents=[uuid.uuid4().hex])
+        self.meta.delete(where={"ts": {"$lt": now - LOG_DAYS * 86400}})
+
+    def changed_since(self, ts: float) -> set[str]:
+        """Ids of the articles the revision log says changed at or after ``ts``."""
+        got = self.meta.get(where={"ts": {"$gte": ts}}, include=["documents"])
+        return {a for doc in got["documents"] for a in json.loads(doc)}
+
+    def identity(self) -> str:
+        """This store's articles collection id: a store deleted and made again is another store."""
+        return str(self.articles.id)
 
     def set_dirty(self, dirty: bool) -> None:
         if dirty:
@@ -183,8 +207,18 @@ class ArticleStore:
         out = {}
         for ids, metas, _ in self._pages(self.articles, ["metadatas"]):
             for i, m in zip(ids, metas):
-                out[i] = ArticleMeta(i, m["title"], m["source"], m.get("published") or None, m["hash"], m["chunks"])
+                out[i] = _meta(i, m)
         return out
+
+    def count(self) -> int:
+        return self.articles.count()
+
+    def metas(self, ids: list[str]) -> dict[str, ArticleMeta]:
+        """Metadata of these articles (absent ones are left out), in one round trip."""
+        if not ids:
+            return {}
+        got = self.articles.get(ids=list(ids), include=["metadatas"])
+        return {i: _meta(i, m) for i, m in zip(got["ids"], got["metadatas"])}
 
     def article(self, article_id: str) -> Article:
         got = self.articles.get(ids=[article_id], include=["documents", "metadatas"])
@@ -235,6 +269,10 @@ class ArticleStore:
     def sentence_vectors(self, ids: list[str]) -> dict[str, list[float]]:
         got = self.sentences.get(ids=ids, include=["embeddings"])
         return dict(zip(got["ids"], got["embeddings"]))
+
+    def chunk_texts(self, ids: list[str]) -> dict[str, str]:
+        got = self.chunks.get(ids=list(ids), include=["documents"])
+        return dict(zip(got["ids"], got["documents"]))
 
     def iter_chunks(self) -> Iterator[tuple[str, str, dict]]:
         for ids, metas, docs in self._pages(self.chunks, ["metadatas", "documents"]):

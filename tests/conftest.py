@@ -30,6 +30,7 @@ def _isolated(tmp_path, monkeypatch):
     """No test touches the user's real store."""
     monkeypatch.setenv("RAG_DB", str(tmp_path / "default-db"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
 
 
 @pytest.fixture

@@ -39,11 +39,12 @@ def test_configured_cross_encoder_is_blended_into_sentence_scores(sample_db, cro
     got = ranked.score_sentences(ranked.refresh(), question, qv, rows)
     assert len(got) == len(base) > 5
     ce = CrossEncoder(cross_encoder, device="cpu")
-    logits = ce.predict([(question, snap.chunks[s.row].sentence(s.k)) for s in got])
+    recs = plain.records(snap, rows)
+    logits = ce.predict([(question, recs[s.row].sentence(s.k)) for s in got])
     for s, z in zip(got, logits):
         assert s.score == pytest.approx(0.5 * base[(s.row, s.k)] + 0.5 / (1 + np.exp(-z)), abs=1e-4)
     assert [s.score for s in got] == sorted((s.score for s in got), reverse=True)
     [best] = ArticleQA(settings=Settings(db=sample_db, retrieval=RetrievalSettings(reranker_model=cross_encoder))
                        ).retrieve(question, k=1)
     top = got[0]
-    assert (best.start, best.end) == snap.chunks[top.row].sentences[top.k]  # retrieve() follows the blend
+    assert (best.start, best.end) == recs[top.row].sentences[top.k]  # retrieve() follows the blend

@@ -89,12 +89,12 @@ def _max_length(path: str) -> int:
 
 
 class OnnxEmbedder(Embedder):
-    def __init__(self, path: str, onnx_file: Path, batch_size: int = 64):
+    def __init__(self, path: str, onnx_file: Path, batch_size: int = 64, threads: int = 0):
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
         opts = ort.SessionOptions()
-        opts.intra_op_num_threads = min(4, os.cpu_count() or 1)
+        opts.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
         opts.log_severity_level = 3
         self.session = ort.InferenceSession(str(onnx_file), opts, providers=["CPUExecutionProvider"])
         self.tokenizer = Tokenizer.from_file(str(Path(path) / "tokenizer.json"))
@@ -132,7 +132,7 @@ def onnx_embedder(settings, create: bool = True) -> OnnxEmbedder | None:
         if not create:
             return None
         export(path, target)
-    return OnnxEmbedder(path, target, settings.batch_size)
+    return OnnxEmbedder(path, target, settings.batch_size, settings.threads)
 
 
 @register("onnx")

@@ -1,0 +1,242 @@
+"""The persisted index: chunk table + BM25, saved per store revision, loaded memory-mapped.
+
+Where: next to an embedded store (``<db>/rag-index/<collection>/``), or for a Chroma server
+in a per-user cache keyed by server URL and collection (``$XDG_CACHE_HOME/news-rag/index/``).
+A base is a directory ``base-<uuid>`` named by the ``CURRENT`` file (replaced atomically,
+so two processes saving at once never leave a half-written base in use). ``state.json``
+records the store it belongs to (its articles collection id), the revision and time it
+reflects, and the size and CRC-32 of every file: a missing, corrupt or foreign base is
+rebuilt, never trusted.
+
+How a process gets up to date (``sync``): load the base, ask the store's revision log which
+articles changed since the base was read, re-read only those (``apply_changes``), and check
+the article count against the store (a log that missed something means a full rebuild).
+When the catch-up grows past ``COMPACT_SHARE`` of the rows, the rows are re-indexed from
+token ids into a new base and saved, so the next process starts from there.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import time
+import uuid
+import zlib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+from rag.chunk_table import BaseArrays, ChunkTable, Locator
+from rag.lexical import LexicalIndex, _bm25s, tokens_of
+from rag.store import LOG_DAYS, ArticleMeta, ArticleStore
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1
+SKEW = 300.0  # seconds of clock difference between writer and reader machines tolerated by the log query
+COMPACT_SHARE, COMPACT_MIN = 0.02, 200  # a catch-up bigger than this becomes a new base
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One store revision as this process sees it; swapped whole, so a reader that takes
+    ``retriever.snap`` once never mixes two revisions."""
+    revision: str | None
+    table: ChunkTable
+    lexical: LexicalIndex
+    article_count: int = 0
+    since: float = 0.0  # every change logged at or after this time may be missing
+    articles: dict = field(default_factory=dict)  # id → ArticleMeta already read (a cache, not the table)
+
+    @classmethod
+    def empty(cls) -> "Snapshot":
+        return cls(None, ChunkTable(BaseArrays.from_locators([])), LexicalIndex.build([]))
+
+
+# -- where ------------------------------------------------------------------------------
+def index_root(settings) -> Path | None:
+    """Where this store's persisted index lives; None when persisting is switched off."""
+    if not settings.retrieval.persist_index:
+        return None
+    if settings.retrieval.index_dir:
+        root = Path(settings.retrieval.index_dir).expanduser()
+    elif settings.chroma_url:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        root = base / "news-rag" / "index" / hashlib.sha1(settings.chroma_url.encode()).hexdigest()[:16]
+    else:
+        root = Path(settings.db).expanduser() / "rag-index"
+    return root / settings.collection
+
+
+# -- building -----------------------------------------------------------------------------
+def full_build(store: ArticleStore) -> Snapshot:
+    """Read every committed chunk once: the first run over a store, or a base not trusted."""
+    since, rev = time.time(), store.revision()
+    articles = store.table()
+    pairs = []
+    for i, d, m in store.iter_chunks():
+        a = m["article_id"]
+        if a in articles and articles[a].hash == m["gen"]:  # committed generation only
+            pairs.append((_locator(i, m), tokens_of(d)))
+    pairs.sort(key=lambda p: p[0].id)
+    table = ChunkTable(BaseArrays.from_locators([p[0] for p in pairs]))
+    return Snapshot(rev, table, LexicalIndex.build([p[1] for p in pairs]), len(articles), since)
+
+
+def _locator(chunk_id: str, m: dict) -> Locator:
+    sents = tuple(tuple(int(x) for x in pair.split("-")) for pair in m.get("sents", "").split(",") if pair)
+    return Locator(chunk_id, int(m["start"]), int(m["end"]), sents)
+
+
+def apply_changes(snap: Snapshot, store: ArticleStore, changed: set[str], rev: str, since: float) -> Snapshot:
+    """``snap`` with the chunks of ``changed`` articles re-read (or dropped when removed)."""
+    metas = store.metas(sorted(changed))
+    gone, todo, count = set(), [], snap.article_count
+    for a in changed:
+        rows, m = snap.table.rows_of(a), metas.get(a)
+        if m and rows and len(rows) == m.chunks and all(snap.table.locator(r).gen == m.hash[:12] for r in rows):
+            continue
+        count += bool(m) - bool(rows)
+        gone |= {a} if rows else set()
+        todo += [a] if m else []
+    added = [(_locator(i, m), tokens_of(d)) for i, d, m in store.chunks_of(todo)
+             if m["gen"] == metas[m["article_id"]].hash]
+    keep = np.array([c.article_id not in gone for c in snap.table.delta], dtype=bool)
+    articles = {a: v for a, v in snap.articles.items() if a not in changed} | metas
+    return Snapshot(rev, snap.table.with_changes(gone, [p[0] for p in added]),
+                    snap.lexical.with_delta(keep, [p[1] for p in added]), count, since, articles)
+
+
+def compact(snap: Snapshot) -> Snapshot:
+    """All live rows in one new base (re-indexed from token ids: nothing is re-stemmed)."""
+    live = snap.table.live_mask()
+    locs = [snap.table.locator(r) for r in np.flatnonzero(live)]
+    ids, vocab = snap.lexical.live_ids(live)
+    order = sorted(range(len(locs)), key=lambda i: locs[i].id)  # a base is sorted by chunk id
+    table = ChunkTable(BaseArrays.from_locators([locs[i] for i in order]))
+    return replace(snap, table=table, lexical=LexicalIndex.from_ids([ids[i] for i in order], vocab))
+
+
+def needs_compaction(snap: Snapshot) -> bool:
+    moved = len(snap.table.delta) + snap.table.dead_rows
+    return moved > max(COMPACT_MIN, COMPACT_SHARE * len(snap.table))
+
+
+# -- saving and loading ---------------------------------------------------------------------
+ARRAYS = BaseArrays.NAMES + ("tok_ptr", "tok_ids")
+
+
+def save(snap: Snapshot, root: Path, identity: str) -> None:
+    """Write ``snap`` (which must have no delta) as the new base; failures only log."""
+    try:
+        _save(snap, root, identity)
+    except OSError as e:
+        log.warning("could not save the index cache in %s (%s); it is rebuilt on the next start", root, e)
+
+
+def _save(snap: Snapshot, root: Path, identity: str) -> None:
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = root / f"tmp-{uuid.uuid4().hex}"
+    tmp.mkdir()
+    b, lx = snap.table.base, snap.lexical
+    for name, arr in zip(ARRAYS, (b.ids, b.starts, b.ends, b.sent_ptr, b.sent_spans, lx.tok_ptr, lx.tok_ids)):
+        np.save(tmp / f"{name}.npy", np.asarray(arr))
+    if lx.base_size:
+        lx.bm25.save(str(tmp / "bm25"), show_progress=False)
+    state = {"format": FORMAT, "identity": identity, "revision": snap.revision, "since": snap.since,
+             "articles": snap.article_count, "rows": len(b), "files": _fingerprints(tmp)}
+    (tmp / "state.json").write_text(json.dumps(state), encoding="utf-8")
+    final = root / f"base-{uuid.uuid4().hex}"
+    tmp.rename(final)
+    pointer = root / f"CURRENT.{uuid.uuid4().hex}"
+    pointer.write_text(final.name, encoding="utf-8")
+    os.replace(pointer, root / "CURRENT")
+    _remove_old(root, keep=final.name)
+
+
+def _remove_old(root: Path, keep: str) -> None:
+    """Older bases and abandoned temp dirs (a process that has one memory-mapped keeps
+    reading it: on POSIX an unlinked file lives until it is closed)."""
+    for d in root.iterdir():
+        if d.is_dir() and d.name != keep and (d.name.startswith("base-") or time.time() - d.stat().st_mtime > 3600):
+            shutil.rmtree(d, ignore_errors=True)
+
+
+def _fingerprints(folder: Path) -> dict[str, list[int]]:
+    return {str(f.relative_to(folder)): [f.stat().st_size, _crc(f)]
+            for f in sorted(folder.rglob("*")) if f.is_file() and f.name != "state.json"}
+
+
+def _crc(path: Path) -> int:
+    crc = 0
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 22):
+            crc = zlib.crc32(chunk, crc)
+    return crc
+
+
+def load(root: Path, identity: str) -> Snapshot | None:
+    """The saved base, or None when there is none or it cannot be trusted (then it is rebuilt)."""
+    try:
+        folder = root / (root / "CURRENT").read_text(encoding="utf-8").strip()
+        state = json.loads((folder / "state.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if state.get("format") != FORMAT or state.get("identity") != identity:
+        return None
+    try:
+        if _fingerprints(folder) != {k: list(v) for k, v in state["files"].items()}:
+            log.warning("the index cache in %s is corrupt; rebuilding it", folder)
+            return None
+        return _open(folder, state)
+    except (OSError, ValueError, KeyError, IndexError) as e:
+        log.warning("the index cache in %s cannot be read (%s); rebuilding it", folder, e)
+        return None
+
+
+def _open(folder: Path, state: dict) -> Snapshot:
+    arrays = {n: np.load(folder / f"{n}.npy", mmap_mode="r", allow_pickle=False) for n in ARRAYS}
+    base = BaseArrays(*(arrays[n] for n in BaseArrays.NAMES))
+    if state["rows"]:
+        bm25 = _bm25s().BM25.load(str(folder / "bm25"), mmap=True, show_progress=False)
+    else:
+        bm25 = LexicalIndex.build([]).bm25
+    lexical = LexicalIndex(bm25, arrays["tok_ptr"], arrays["tok_ids"])
+    if not (len(base) == state["rows"] == lexical.base_size and len(base.sent_ptr) == len(base) + 1):
+        raise ValueError("inconsistent arrays")
+    return Snapshot(state["revision"], ChunkTable(base), lexical, state["articles"], state["since"])
+
+
+# -- bringing a process up to date -------------------------------------------------------------
+def sync(store: ArticleStore, prev: Snapshot | None, root: Path | None) -> Snapshot:
+    """The snapshot of the store's current revision, from ``prev`` or the saved base."""
+    since, rev = time.time(), store.revision()
+    identity = store.identity()
+    snap = prev if prev is not None and prev.revision is not None else (load(root, identity) if root else None)
+    if snap is not None and snap.revision == rev:
+        return snap
+    if snap is not None and since - snap.since < (LOG_DAYS - 1) * 86400:
+        snap = apply_changes(snap, store, store.changed_since(snap.since - SKEW), rev, since)
+        if snap.article_count != store.count():
+            log.warning("the revision log misses changes (another version wrote the store?); reading it in full")
+            snap = None
+        elif needs_compaction(snap) and root:
+            snap = compact(snap)
+            save(snap, root, identity)
+        if snap is not None:
+            return snap
+    snap = full_build(store)
+    if root:
+        save(snap, root, identity)
+    return snap
+
+
+def article_metas(snap: Snapshot, store: ArticleStore, ids) -> dict[str, ArticleMeta]:
+    """Metadata of these articles, read once per snapshot (a small per-snapshot cache)."""
+    missing = [a for a in dict.fromkeys(ids) if a not in snap.articles]
+    if missing:
+        snap.articles.update(store.metas(missing))
+    return {a: snap.articles[a] for a in ids if a in snap.articles}
