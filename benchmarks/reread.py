@@ -65,7 +65,7 @@ def main() -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     text = (f"## Catching up after another run\n\nMeasured {date.today()}: `python benchmarks/reread.py --articles "
-            f"{args.articles} --changed {args.changed}` ({len(reader.chunks):,} chunks).\n\n"
+            f"{args.articles} --changed {args.changed}` ({len(reader.snap.table):,} chunks).\n\n"
             f"| first ask of a new reader (full read) | first ask after {args.changed} articles changed, "
             f"long-lived reader | the same, read in full |\n|---:|---:|---:|\n"
             f"| {start:.2f} s | **{caught_up:.2f} s** | {full:.2f} s |\n")

@@ -59,14 +59,16 @@ class ArticleQA:
         spec = llm if isinstance(llm, str) else None
         self.settings = (settings or Settings()).override(
             db=Path(db) if db else None, chroma_url=chroma_url, llm=spec)
-        with ThreadPoolExecutor(2) as pool:  # the models load while the store opens: faster start
+        with ThreadPoolExecutor(3) as pool:  # the models load while the store opens and warms: faster start
             embedder = pool.submit(get_embedder, self.settings.embedding)
             # Only a trained reader has a model to load; the default heuristic one adds nothing here.
             reader = pool.submit(_preload_reader, self.settings.answer) if self.settings.answer.reader == "trained" else None
             self.store = store or ArticleStore.open(self.settings)
+            warm = pool.submit(self.store.warm)
             self.embedder = embedder.result()
             if reader:
                 reader.result()
+            warm.result()
         self.store.check_model(self.embedder.model_id, self.embedder.dim)
         self.retriever = HybridRetriever(self.store, self.embedder, self.settings.retrieval, index_root(self.settings))
         model = llm if llm is not None and spec is None else None
