@@ -78,3 +78,17 @@ def test_follow_ups_are_made_standalone():
         == "How long did the French and Indian War last?"
     assert standalone("Who made that offer?", "What did Iran offer?", "") == "Who made the offer?"
 
+
+
+def test_a_sentence_carried_by_two_articles_is_quoted_once(tmp_path):
+    """Wire copy: the same sentence in two stored stories is one quote, not two (real model)."""
+    from ingest import ingest
+    from rag import ArticleQA
+
+    line = "The ferry operator said services to the islands would resume on Thursday morning."
+    (tmp_path / "a.md").write_text(f"# Ferries to resume\n\n{line} Storms had halted crossings for a week.\n")
+    (tmp_path / "b.md").write_text(f"# Island ferries\n\n{line} Passengers were told to check the timetable.\n")
+    ingest([str(tmp_path / "a.md"), str(tmp_path / "b.md")], db=tmp_path / "db")
+    ans = ArticleQA(db=tmp_path / "db").ask("When will ferry services to the islands resume?")
+    assert not ans.refused and "Thursday" in ans.text
+    assert sum(c.quote.count("resume on Thursday") for c in ans.citations) == 1

@@ -241,13 +241,16 @@ class ExtractiveAnswerer(Answerer):
         return shares, focus
 
     def _candidates(self, passages: list[Passage]) -> list[Candidate]:
+        """Every sentence of the passages once. A sentence repeated word for word in another
+        article (wire copy, an updated story) is kept only where it ranks first: quoting it
+        twice says nothing more, and it would take a reader slot from a different sentence."""
         seen, out = set(), []
         for rank, p in enumerate(passages):
             for s, e in p.sentences or ((p.start, p.end),):
-                key = (p.article_id, s, e)
+                text = p.text[s - p.start:e - p.start]
+                key = normalize(text)
                 if key not in seen:
                     seen.add(key)
-                    text = p.text[s - p.start:e - p.start]
                     out.append(Candidate(p, s, e, text, frozenset(stems(text)), rank))
         return out
 
