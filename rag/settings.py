@@ -33,6 +33,11 @@ class EmbeddingSettings(BaseModel):
     )
     batch_size: int = Field(16, description="Texts embedded per batch during ingestion (small batches run fastest on CPU).")
     device: str = Field("cpu", description="Torch device for sentence-transformers, e.g. 'cuda'.")
+    variant: str = Field(
+        "fp32", pattern="^(fp32|int8)$",
+        description="Embedding model weights: 'fp32' (default) or 'int8' (dynamically quantised ONNX, made "
+        "locally from the same weights; faster ingest). A store records the variant that wrote it and "
+        "refuses the other one (benchmarks/int8.py measures the trade-off).")
     threads: int = Field(0, description="CPU threads of one ONNX embedding session; 0 = all cores up to 4 "
                          "(`rag-ingest --workers N` gives each worker its share).")
     cache_dir: Path | None = Field(

@@ -162,6 +162,11 @@ class ArticleStore:
             if m.get("layout", 1) != LAYOUT:
                 raise StoreMismatchError(OLD_LAYOUT)
             if m["model_id"] != model_id or m["dim"] != dim:
+                if m["model_id"].split("#")[0] == model_id.split("#")[0]:
+                    want = m["model_id"].partition("#")[2] or "fp32"
+                    raise StoreMismatchError(
+                        f"this store was written with the {want} variant of '{model_id.split('#')[0]}', not "
+                        f"{model_id.partition('#')[2] or 'fp32'}; set RAG_EMBEDDING__VARIANT={want} or ingest into a new --db")
                 raise StoreMismatchError(
                     f"this store was built with embedding model '{m['model_id']}' ({m['dim']}-d), not "
                     f"'{model_id}'; set RAG_EMBEDDING__MODEL to that model or ingest into a new --db"

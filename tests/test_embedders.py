@@ -8,7 +8,7 @@ import pytest
 
 from rag.embedders import get_embedder
 from rag.errors import BadInputError
-from rag.settings import EmbeddingSettings
+from rag.settings import EmbeddingSettings, Settings
 
 pytestmark = pytest.mark.slow
 
@@ -44,3 +44,32 @@ def test_one_onnx_export_serves_every_install_of_the_same_weights(tmp_path):
         f.seek(100)
         f.write(b"\x00\x01\x02\x03")
     assert export_path(str(copy), tmp_path / "cache") != export_path(str(src), tmp_path / "cache")
+
+
+def test_the_int8_variant_stays_close_to_fp32_and_names_itself():
+    texts = ["Iran offered to train the Iraqi army.", "Oil prices rose 3 percent on Monday.",
+             "The ambassador said the talks were businesslike.", "Rain fell."]
+    fp32 = get_embedder(EmbeddingSettings(backend="onnx"))
+    int8 = get_embedder(EmbeddingSettings(backend="onnx", variant="int8"))
+    assert int8.model_id == fp32.model_id + "#int8" and int8.dim == fp32.dim
+    cos = (fp32.embed_documents(texts) * int8.embed_documents(texts)).sum(1)
+    assert cos.min() > 0.95
+
+
+def test_a_store_refuses_the_other_variant_with_the_setting_to_use(tmp_path):
+    from ingest import ingest
+    from rag import ArticleQA
+    from rag.errors import StoreMismatchError
+    from tests.conftest import SAMPLE
+
+    int8 = Settings(db=tmp_path / "db", embedding=EmbeddingSettings(variant="int8"))
+    ingest([str(SAMPLE)], settings=int8)
+    assert "Kazemi" in ArticleQA(settings=int8).ask("Who is the Iranian ambassador?").text
+    with pytest.raises(StoreMismatchError) as e:
+        ArticleQA(db=tmp_path / "db")
+    assert "RAG_EMBEDDING__VARIANT=int8" in str(e.value)
+
+
+def test_int8_needs_the_onnx_backend():
+    with pytest.raises(BadInputError, match="RAG_EMBEDDING__BACKEND=onnx"):
+        get_embedder(EmbeddingSettings(backend="sentence-transformers", variant="int8"))

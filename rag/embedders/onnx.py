@@ -89,7 +89,7 @@ def _max_length(path: str) -> int:
 
 
 class OnnxEmbedder(Embedder):
-    def __init__(self, path: str, onnx_file: Path, batch_size: int = 64, threads: int = 0):
+    def __init__(self, path: str, onnx_file: Path, batch_size: int = 64, threads: int = 0, variant: str = "fp32"):
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -101,7 +101,8 @@ class OnnxEmbedder(Embedder):
         self.tokenizer.enable_truncation(_max_length(path))
         self.tokenizer.enable_padding()
         self.batch_size = batch_size
-        self.model_id = model_id(path)
+        # The variant is part of the identity a store records: int8 and fp32 vectors differ slightly.
+        self.model_id = model_id(path) + ("" if variant == "fp32" else f"#{variant}")
         self.dim = self.session.get_outputs()[0].shape[-1] or 384
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
@@ -132,7 +133,34 @@ def onnx_embedder(settings, create: bool = True) -> OnnxEmbedder | None:
         if not create:
             return None
         export(path, target)
-    return OnnxEmbedder(path, target, settings.batch_size, settings.threads)
+    if settings.variant == "int8":
+        target = _int8(target, create)
+        if target is None:
+            return None
+    return OnnxEmbedder(path, target, settings.batch_size, settings.threads, settings.variant)
+
+
+def _int8(fp32: Path, create: bool) -> Path | None:
+    """The export's int8 twin, made once: onnxruntime dynamic quantisation of the MatMul
+    weights, per output channel (per-tensor scales measured cosine 0.96 to fp32, min 0.85;
+    per-channel 0.992, min 0.97, at the same ~1.5× speed; embeddings stay fp32)."""
+    target = fp32.with_name("model-int8.onnx")
+    if not target.exists():
+        if not create:
+            return None
+        import logging
+
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        logging.disable(logging.WARNING)  # its "consider pre-processing" advice: nothing a user can act on
+        try:
+            quantize_dynamic(str(fp32), str(tmp), weight_type=QuantType.QInt8, per_channel=True,
+                             op_types_to_quantize=["MatMul"])
+        finally:
+            logging.disable(logging.NOTSET)
+        os.replace(tmp, target)
+    return target
 
 
 @register("onnx")
@@ -146,6 +174,8 @@ def _auto(settings) -> Embedder:
     try:
         return onnx_embedder(settings)
     except Exception:  # export needs torch+onnx; any failure falls back to the reference
+        if settings.variant != "fp32":
+            raise
         from rag.embedders.sentence_transformers import _factory as st
 
         return st(settings)

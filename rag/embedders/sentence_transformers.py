@@ -45,4 +45,9 @@ class SentenceTransformerEmbedder(Embedder):
 
 @register("sentence-transformers")
 def _factory(settings) -> Embedder:
+    if settings.variant != "fp32":
+        from rag.errors import BadInputError
+
+        raise BadInputError(f"the {settings.variant} variant runs on the onnx backend: set RAG_EMBEDDING__BACKEND=onnx "
+                            "(or auto), or RAG_EMBEDDING__VARIANT=fp32")
     return SentenceTransformerEmbedder(model_path(settings), settings.device, settings.batch_size)
