@@ -48,7 +48,8 @@ class Snapshot:
     table: ChunkTable
     lexical: LexicalIndex
     article_count: int = 0
-    since: float = 0.0  # every change logged at or after this time may be missing
+    since: float = 0.0  # every change logged at or after this time may be missing…
+    applied: frozenset = frozenset()  # …except these log entries (read when ``since`` was taken)
     articles: dict = field(default_factory=dict)  # id → ArticleMeta already read (a cache, not the table)
 
     @classmethod
@@ -75,6 +76,7 @@ def index_root(settings) -> Path | None:
 def full_build(store: ArticleStore) -> Snapshot:
     """Read every committed chunk once: the first run over a store, or a base not trusted."""
     since, rev = time.time(), store.revision()
+    applied = frozenset(store.log_since(since - SKEW))  # what this read reflects, of the skew window
     articles = store.table()
     pairs = []
     for i, d, m in store.iter_chunks():
@@ -83,7 +85,7 @@ def full_build(store: ArticleStore) -> Snapshot:
             pairs.append((_locator(i, m), tokens_of(d)))
     pairs.sort(key=lambda p: p[0].id)
     table = ChunkTable(BaseArrays.from_locators([p[0] for p in pairs]))
-    return Snapshot(rev, table, LexicalIndex.build([p[1] for p in pairs]), len(articles), since)
+    return Snapshot(rev, table, LexicalIndex.build([p[1] for p in pairs]), len(articles), since, applied)
 
 
 def _locator(chunk_id: str, m: dict) -> Locator:
@@ -91,7 +93,8 @@ def _locator(chunk_id: str, m: dict) -> Locator:
     return Locator(chunk_id, int(m["start"]), int(m["end"]), sents)
 
 
-def apply_changes(snap: Snapshot, store: ArticleStore, changed: set[str], rev: str, since: float) -> Snapshot:
+def apply_changes(snap: Snapshot, store: ArticleStore, changed: set[str], rev: str, since: float,
+                  applied: frozenset = frozenset()) -> Snapshot:
     """``snap`` with the chunks of ``changed`` articles re-read (or dropped when removed)."""
     metas = store.metas(sorted(changed))
     gone, todo, count = set(), [], snap.article_count
@@ -107,7 +110,7 @@ def apply_changes(snap: Snapshot, store: ArticleStore, changed: set[str], rev: s
     keep = np.array([c.article_id not in gone for c in snap.table.delta], dtype=bool)
     articles = {a: v for a, v in snap.articles.items() if a not in changed} | metas
     return Snapshot(rev, snap.table.with_changes(gone, [p[0] for p in added]),
-                    snap.lexical.with_delta(keep, [p[1] for p in added]), count, since, articles)
+                    snap.lexical.with_delta(keep, [p[1] for p in added]), count, since, applied, articles)
 
 
 def compact(snap: Snapshot) -> Snapshot:
@@ -147,6 +150,7 @@ def _save(snap: Snapshot, root: Path, identity: str) -> None:
     if lx.base_size:
         lx.bm25.save(str(tmp / "bm25"), show_progress=False)
     state = {"format": FORMAT, "identity": identity, "revision": snap.revision, "since": snap.since,
+             "applied": sorted(snap.applied),
              "articles": snap.article_count, "rows": len(b), "files": _fingerprints(tmp)}
     (tmp / "state.json").write_text(json.dumps(state), encoding="utf-8")
     final = root / f"base-{uuid.uuid4().hex}"
@@ -207,7 +211,8 @@ def _open(folder: Path, state: dict) -> Snapshot:
     lexical = LexicalIndex(bm25, arrays["tok_ptr"], arrays["tok_ids"])
     if not (len(base) == state["rows"] == lexical.base_size and len(base.sent_ptr) == len(base) + 1):
         raise ValueError("inconsistent arrays")
-    return Snapshot(state["revision"], ChunkTable(base), lexical, state["articles"], state["since"])
+    return Snapshot(state["revision"], ChunkTable(base), lexical, state["articles"], state["since"],
+                    frozenset(state["applied"]))
 
 
 # -- bringing a process up to date -------------------------------------------------------------
@@ -219,7 +224,9 @@ def sync(store: ArticleStore, prev: Snapshot | None, root: Path | None) -> Snaps
     if snap is not None and snap.revision == rev:
         return snap
     if snap is not None and since - snap.since < (LOG_DAYS - 1) * 86400:
-        snap = apply_changes(snap, store, store.changed_since(snap.since - SKEW), rev, since)
+        entries = store.log_since(snap.since - SKEW)  # read after ``since``: all of these are reflected below
+        changed = {a for i, ids in entries.items() if i not in snap.applied for a in ids}
+        snap = apply_changes(snap, store, changed, rev, since, frozenset(entries))
         if snap.article_count != store.count():
             log.warning("the revision log misses changes (another version wrote the store?); reading it in full")
             snap = None

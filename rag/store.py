@@ -199,10 +199,10 @@ class ArticleStore:
         self.meta.upsert(ids=["revision"], embeddings=[_UNIT], documents=[uuid.uuid4().hex])
         self.meta.delete(where={"ts": {"$lt": now - LOG_DAYS * 86400}})
 
-    def changed_since(self, ts: float) -> set[str]:
-        """Ids of the articles the revision log says changed at or after ``ts``."""
+    def log_since(self, ts: float) -> dict[str, list[str]]:
+        """Revision-log entries written at or after ``ts``: entry id → ids of the articles it touched."""
         got = self.meta.get(where={"ts": {"$gte": ts}}, include=["documents"])
-        return {a for doc in got["documents"] for a in json.loads(doc)}
+        return {i: json.loads(doc) for i, doc in zip(got["ids"], got["documents"])}
 
     def identity(self) -> str:
         """This store's articles collection id: a store deleted and made again is another store."""
