@@ -122,6 +122,16 @@ class ChunkTable:
         rows += [r for c, r in self._delta_rows.items() if c.startswith(article_id + "-")]
         return sorted(rows, key=lambda r: self.locator(r).start)
 
+    def previous(self, row: int) -> int | None:
+        """The live row just before ``row`` in its article (where "He said…" finds its "he")."""
+        loc = self.locator(row)
+        if row < len(self.base) and row > 0 and not self.dead[row - 1] and \
+                self.base.ids[row - 1].startswith(loc.article_id.encode() + b"-"):
+            return row - 1  # base rows are sorted by chunk id: the common case, no search
+        rows = self.rows_of(loc.article_id)
+        i = rows.index(row) if row in rows else 0
+        return rows[i - 1] if i > 0 else None
+
     def live_mask(self, article_ids=None) -> np.ndarray:
         """Rows that are alive (and, with ``article_ids``, belong to one of them)."""
         mask = np.zeros(len(self), dtype=bool)

@@ -35,7 +35,7 @@ from rag.store import LOG_DAYS, ArticleMeta, ArticleStore
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2  # 2: the applied log entries are recorded
 SKEW = 300.0  # seconds of clock difference between writer and reader machines tolerated by the log query
 COMPACT_SHARE, COMPACT_MIN = 0.02, 200  # a catch-up bigger than this becomes a new base
 

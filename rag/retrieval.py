@@ -101,8 +101,13 @@ class HybridRetriever:
                 self.snap = index_cache.sync(self.store, self.snap, self.index_root)
             return self.snap
 
-    def records(self, snap: Snapshot, rows) -> dict[int, ChunkRecord]:
-        """Chunks with their text, fetched by id in one round trip for all that are not cached."""
+    def records(self, snap: Snapshot, rows, with_previous: bool = False) -> dict[int, ChunkRecord]:
+        """Chunks with their text, fetched by id in one round trip for all that are not cached;
+        ``with_previous`` adds each one's preceding chunk (the answerer reads the sentence
+        before a candidate: one Chroma round trip now instead of one per candidate later)."""
+        rows = list(dict.fromkeys(rows))
+        if with_previous:
+            rows += [p for r in rows if (p := snap.table.previous(r)) is not None]
         locs = {r: snap.table.locator(r) for r in dict.fromkeys(rows)}
         texts = self.texts.get([c.id for c in locs.values()])
         return {r: ChunkRecord(c.id, c.article_id, c.start, c.end, texts[c.id], c.sentences)
@@ -116,7 +121,7 @@ class HybridRetriever:
             return []
         qv = self.embed_query(query) if query_vec is None else np.asarray(query_vec)
         rows = self._chunks(snap, query, qv, article_ids)
-        recs = self.records(snap, rows)
+        recs = self.records(snap, rows, with_previous=True)
         scored = self.score_sentences(snap, query, qv, rows, recs)
         w = self.settings.window if window is None else window
         return self._passages(snap, scored, k, w, recs)
