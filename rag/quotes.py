@@ -9,7 +9,7 @@ import re
 from rag.answerers.cues import PERSON
 
 _PRONOUN = re.compile(r"^(He|She|His|Her|Him)\b")
-_TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Dr)\.\s+(?:al-|de |van |von )?[A-Z][\w’'-]+(?:-[A-Z][\w’'-]+)?")
+TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Dr)\.\s+(?:al-|de |van |von )?[A-Z][\w’'-]+(?:-[A-Z][\w’'-]+)?")
 #: Where a long sentence may be cut: before a clause, a semicolon or a dash.
 _CUT = re.compile(r",\s+(?:but|and|while|which|who|although|though|as|after|before|because|where|when)\b"
                   r"|;\s+|:\s+|\s+—\s+|\s+-\s+|,\s+(?=[“\"])")
@@ -18,7 +18,7 @@ _CUT = re.compile(r",\s+(?:but|and|while|which|who|although|though|as|after|befo
 def referent(before: str) -> str | None:
     """Whom a leading "he"/"she" most likely means: the first titled name ("Mr. Kazemi")
     in the sentence before, else its first full name ("Hassan Kazemi Qomi")."""
-    m = _TITLED.search(before) or PERSON.search(before)
+    m = TITLED.search(before) or PERSON.search(before)
     return m.group(0) if m else None
 
 

@@ -81,3 +81,16 @@ def test_articles_listing(sample_qa):
     [a] = sample_qa.articles()
     assert a.published == "2007-05-29" and a.source.endswith("us-iran-talks-baghdad-2007.txt")
     assert "Click to Hide" not in a.text
+
+
+def test_who_made_that_offer_names_mr_kazemi(sample_qa):
+    """The follow-up is answered by the quote that calls him "the Iranian diplomat…"; the name
+    the quote's cut-off head gives leads, as a short answer at its own article offsets."""
+    first = sample_qa.ask("What did Iran offer?")
+    history = [{"role": "user", "content": "What did Iran offer?"}, {"role": "assistant", "content": first.text}]
+    ans = sample_qa.ask("Who made that offer?", history=history)
+    assert not ans.refused and ans.text.startswith("**Mr. Kazemi** — ")
+    assert ans.short.text == "Mr. Kazemi"
+    assert sample_qa.article(ans.short.article_id).text[ans.short.start:ans.short.end] == "Mr. Kazemi"
+    assert "train and equip" in ans.text
+    _check_citations(sample_qa, ans)

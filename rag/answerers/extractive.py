@@ -29,7 +29,7 @@ from rag.answerers.base import Answerer, refusal
 from rag.answerers.cues import TYPE_WORDS, answer_type, cue_strength, has_cue
 from rag.citations import cited_text, make_citation
 from rag.errors import ReaderModelError
-from rag.quotes import shortened, with_referent
+from rag.quotes import TITLED, shortened, with_referent
 from rag.reader.encode import context_of
 from rag.text import stems
 from rag.types import Answer, Citation, Passage, Short
@@ -168,6 +168,8 @@ class ExtractiveAnswerer(Answerer):
         pronouns given their referent; citations keep the verbatim sentence offsets."""
         best = chosen[0]
         short = _short(best)
+        if best.kind == "person" and (short is None or short.text[:4].lower() == "the "):
+            short = _named_before(best, question) or short
         parts = self._fit([(c, self._quote(c, QUOTE_CHARS)) for c in chosen], int(self.settings.max_chars * PARTS_STRETCH))
         if best.kind in CLAUSE_KINDS:  # "what is X accused of?": the answer is the quoted clause itself
             short = None
@@ -291,9 +293,11 @@ class ExtractiveAnswerer(Answerer):
                 continue
             kept.append((c, text))
             total += len(text) + 5
-        text, markers = cited_text([(body, n) for n, (_, body) in enumerate(kept, start=1)])
+        short = _lead_name(kept[0], question) if kind == "person" else None
+        lead = f"**{short.text}** — " if short else ""
+        text, markers = cited_text([(body, n) for n, (_, body) in enumerate(kept, start=1)], lead)
         citations = [self._cite(n, c) for n, (c, _) in enumerate(kept, start=1)]
-        return Answer(text, False, citations, question, passages, True, [], self.name, None, markers)
+        return Answer(text, False, citations, question, passages, True, [], self.name, short, markers)
 
     def _cite(self, n: int, c: Candidate) -> Citation:
         meta = self.retriever.articles.get(c.passage.article_id)
@@ -376,6 +380,30 @@ def _short(c: Candidate) -> Short | None:
     if b <= a or b - a > SHORT_MAX:
         return None
     return Short(c.text[a:b], c.passage.article_id, c.start + a, c.start + b)
+
+
+def _named_before(c: Candidate, question: str, end: int | None = None) -> Short | None:
+    """For "who …?" answered by a description ("…, but the Iranian diplomat formerly … said
+    he had offered…"): the titled name the description refers back to — news style names a
+    person, then calls them by their role — i.e. the last "Mr./Ms./Dr. X" before the span in
+    the same sentence, unless the question itself names them (then it asks about someone else)."""
+    end = end if end is not None else c.span[0] if c.span else len(c.text)
+    names = [m for m in TITLED.finditer(c.text[:end]) if m.group(0) not in question]
+    if not names:
+        return None
+    m = names[-1]
+    return Short(m.group(0), c.passage.article_id, c.start + m.start(), c.start + m.end())
+
+
+def _lead_name(part: tuple[Candidate, str], question: str) -> Short | None:
+    """A "who …?" quote that was cut before a description of the person ("…the Iranian
+    diplomat formerly … said…") and names nobody itself: the name that was cut off."""
+    c, quote = part
+    body = quote.strip("…")
+    pos = c.text.lower().find(body[:30].lower())  # a cut clause is shown capitalised
+    if not quote.startswith("…") or pos <= 0 or TITLED.search(body):
+        return None
+    return _named_before(c, question, pos)
 
 
 def normalize(text: str) -> str:
