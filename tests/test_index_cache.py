@@ -194,3 +194,20 @@ def test_server_stores_keep_their_index_per_server_and_collection(chroma_server,
     assert len(qa.retriever.articles) == 5 and "Orvan2 proposed" in _best(qa, "What did Orvan2 propose?")
     qa2 = _qa(two, monkeypatch, full_read_fails=True)
     assert _best(qa2, "What did the port handle?").startswith("The port of Lagos")
+
+
+def test_the_chunk_table_finds_rows_and_their_neighbours_across_base_and_delta():
+    from rag.chunk_table import BaseArrays, ChunkTable, Locator
+
+    def loc(a, gen, i, start):
+        return Locator(f"{a}-{gen}-{i:05d}", start, start + 10, ((start, start + 5), (start + 6, start + 10)))
+
+    base = BaseArrays.from_locators([loc("aaaa", "g1", 1, 10), loc("aaaa", "g1", 0, 0), loc("bbbb", "g1", 0, 0)])
+    table = ChunkTable(base)
+    assert [table.locator(r).id for r in table.rows_of("aaaa")] == ["aaaa-g1-00000", "aaaa-g1-00001"]
+    assert table.previous(1) == 0 and table.previous(0) is None and table.previous(2) is None
+    changed = table.with_changes({"aaaa"}, [loc("aaaa", "g2", 0, 0), loc("aaaa", "g2", 1, 10)])
+    assert changed.rows_of("aaaa") == [3, 4] and changed.row_of("aaaa-g1-00000") is None
+    assert changed.previous(4) == 3 and changed.row_of("bbbb-g1-00000") == 2
+    assert changed.live_mask().tolist() == [False, False, True, True, True]
+    assert changed.live_mask(["bbbb"]).tolist() == [False, False, True, False, False]
