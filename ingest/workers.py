@@ -28,7 +28,8 @@ def ingest_parallel(sources: list[str], settings: Settings, workers: int, prune:
     if not settings.chroma_url:
         raise BadInputError("--workers needs a Chroma server: an embedded store takes one writer process; "
                             "start one with 'chroma run --path DIR' and pass --chroma-url, or drop --workers")
-    before = Ingestor(settings).known  # checks the store and model first; and who held what before the run
+    run = Ingestor(settings, warm=False)  # checks the store and model first; it also does the final sweep
+    before = dict(run.known)  # who held what before the run
     ctx = mp.get_context("spawn")  # a fresh interpreter: no forked ONNX or HTTP state
     tasks, events = ctx.Queue(), ctx.Queue()
     for s in expand(sources):
@@ -40,7 +41,7 @@ def ingest_parallel(sources: list[str], settings: Settings, workers: int, prune:
         tasks.put(_DONE)
         p.start()
     reports = _collect(events, procs, progress)
-    return _finish(settings, _merge(reports), before, sources if prune else None)
+    return _finish(run, _merge(reports), before, sources if prune else None)
 
 
 def _work(settings_json: str, threads: int, tasks, events) -> None:
@@ -84,9 +85,9 @@ def _merge(reports: list[dict]) -> IngestReport:
     return out
 
 
-def _finish(settings: Settings, report: IngestReport, before: dict, prune_roots) -> IngestReport:
+def _finish(run: Ingestor, report: IngestReport, before: dict, prune_roots) -> IngestReport:
     """The duplicate sweep, pruning if asked, one revision, and the index brought up to date."""
-    run = Ingestor(settings, warm=False)
+    run.known = run.store.table()  # what the workers wrote
     by_hash: dict[str, list] = {}
     for meta in run.known.values():
         by_hash.setdefault(meta.hash, []).append(meta)

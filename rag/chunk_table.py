@@ -132,10 +132,17 @@ class ChunkTable:
         i = rows.index(row) if row in rows else 0
         return rows[i - 1] if i > 0 else None
 
+    def search_mask(self, article_ids=None) -> np.ndarray | None:
+        """What a search may return: None (every row) when nothing is dead or filtered, so
+        the common question allocates no row-sized mask."""
+        if not article_ids and not self.dead.any():  # no filter or an empty one: all articles, as Chroma's query
+            return None
+        return self.live_mask(article_ids)
+
     def live_mask(self, article_ids=None) -> np.ndarray:
         """Rows that are alive (and, with ``article_ids``, belong to one of them)."""
         mask = np.zeros(len(self), dtype=bool)
-        if article_ids is None:
+        if not article_ids:
             mask[:len(self.base)] = ~self.dead
             mask[len(self.base):] = True
             return mask

@@ -140,7 +140,7 @@ class HybridRetriever:
         s = self.settings
         chunk_ids = (i.rsplit(":", 1)[0] for i, _ in self.store.query(qv.tolist(), s.candidates * 2, article_ids))
         dense_rows = list(dict.fromkeys(r for c in chunk_ids if (r := snap.table.row_of(c)) is not None))
-        lexical_rows = [r for r, _ in snap.lexical.top(query, s.candidates, snap.table.live_mask(article_ids))]
+        lexical_rows = [r for r, _ in snap.lexical.top(query, s.candidates, snap.table.search_mask(article_ids))]
         fused: dict[int, float] = {}
         for weight, ranking in ((s.dense_weight, dense_rows[:s.candidates]), (s.lexical_weight, lexical_rows)):
             for rank, row in enumerate(ranking):
