@@ -98,7 +98,8 @@ class _Rows:
 class Ingestor:
     """One ingestion run over one store; feed it sources, then ``finish``."""
 
-    def __init__(self, settings: Settings, store: ArticleStore | None = None, embedder=None, warm: bool = True):
+    def __init__(self, settings: Settings, store: ArticleStore | None = None, embedder=None, warm: bool = True,
+                 repair: bool = True):
         self.settings, self.warm = settings, warm
         self.embedder = embedder or get_embedder(settings.embedding)
         self.store = store or ArticleStore.open(settings, create=True)
@@ -108,7 +109,9 @@ class Ingestor:
         self.by_hash = {m.hash: m.id for m in self.known.values()}  # duplicate check without a query
         self.pending: list[_Pending] = []
         self.changed = False
-        if self.store.is_dirty():  # the last run died mid-write: sweep what it left
+        # The last run died mid-write: sweep what it left. Not in a --workers worker: there "dirty"
+        # may be another worker's write in flight (the parent swept before starting them).
+        if repair and self.store.is_dirty():
             self.report.repaired_chunks = self.store.repair()
             self.changed = True
 

@@ -48,7 +48,7 @@ def _work(settings_json: str, threads: int, tasks, events) -> None:
     settings = Settings.model_validate_json(settings_json)
     settings.embedding.threads = threads
     try:
-        run = Ingestor(settings, warm=False)
+        run = Ingestor(settings, warm=False, repair=False)
         while (source := tasks.get()) is not _DONE:
             run.add(source)
             events.put(("source", source))
