@@ -29,7 +29,7 @@ from ingest.web import display_source, ingest_docs, pasted_doc, upload_doc, url_
 from rag.errors import ArticleNotFoundError  # noqa: E402
 
 SAMPLE_DIR = Path(__file__).resolve().parent / "examples" / "articles"
-UPLOAD_TYPES = (".txt", ".md", ".html", ".htm")
+UPLOAD_TYPES = (".txt", ".md", ".html", ".htm", ".pdf")
 EXAMPLES = ["What did Iran offer?", "Who is the U.S. ambassador?", "How long did the meeting last?"]
 CSS = """
 .source {border-left: 3px solid #888; padding: 4px 10px; margin: 8px 0;}
@@ -70,7 +70,8 @@ def _source(qa, c) -> str:
         text = ""
     before = text[max(0, c.start - 200):c.start]
     after = text[c.end:c.end + 200]
-    date = f" · {html.escape(c.published)}" if c.published else ""
+    date = f" · {html.escape(c.published)}" if c.published else " · undated"
+    date += f" · p. {c.page}" if c.page else ""
     return (f'<div class="source" id="source-{c.n}"><b>[{c.n}] {html.escape(c.title)}</b>{date}'
             f'<p>…{html.escape(before)}<mark>{html.escape(c.quote)}</mark>{html.escape(after)}…</p></div>')
 
@@ -83,12 +84,14 @@ def answer_markdown(ans) -> str:
     answerer's own ``[n]`` markers turned into links to their sources."""
     if ans.refused:
         return f"*{_escape(ans.text)}*"
-    text, lead = ans.text, ""
+    text, lead, start = ans.text, "", 0
     bold = f"**{ans.short.text}** — " if ans.short else None
-    if bold and text.startswith(bold):
-        lead = f"**{_escape(ans.short.text)}** — "
+    at = text.find(bold) if bold else -1
+    if 0 <= at <= 200:  # after a dated lead ("As of 2007-05-29: ") at most
+        lead = f"{_escape(text[:at])}**{_escape(ans.short.text)}** — "
+        start = at + len(bold)
     markers = ans.markers if ans.markers is not None else [m.start() for m in _MARK.finditer(text)]
-    body = _linked(text, sorted(markers), len(bold) if lead else 0)
+    body = _linked(text, sorted(markers), start)
     notes = "".join(f"\n\n> note: {_escape(f)}" for f in ans.flagged)
     return lead + body + notes
 
@@ -294,7 +297,7 @@ def _library_editing(lib: _Library, table, scope, victim, status_md) -> None:
     import gradio as gr
 
     with gr.Row():
-        files = gr.File(label="Upload .txt / .md / .html", file_count="multiple", file_types=list(UPLOAD_TYPES))
+        files = gr.File(label="Upload .txt / .md / .html / .pdf", file_count="multiple", file_types=list(UPLOAD_TYPES))
         with gr.Column():
             url = gr.Textbox(label="Article URL (http/https)")
             paste_title = gr.Textbox(label="Title of pasted text")

@@ -20,6 +20,16 @@ class CleanDoc:
     title: str
     published: str | None  # ISO date
     text: str
+    pages: tuple[int, ...] = ()  # PDF page start offsets in ``text``
+
+
+def clean(doc: RawDoc) -> CleanDoc:
+    """The article text, title and date; a feed's title and date fill in what the page lacks."""
+    got = _clean(doc)
+    if doc.title and got.title == _title_from(got.text, doc.name):
+        got.title = doc.title  # the page had no title of its own: the feed's is better than a URL tail
+    got.published = got.published or doc.published
+    return got
 
 
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -36,9 +46,11 @@ _BOILERPLATE = re.compile(
 )
 
 
-def clean(doc: RawDoc) -> CleanDoc:
+def _clean(doc: RawDoc) -> CleanDoc:
     if doc.kind == "html":
         return _clean_html(doc)
+    if doc.kind == "pdf":
+        return _clean_pdf(doc)
     text = normalize(doc.content)
     title = None
     if doc.kind == "markdown":
@@ -125,3 +137,61 @@ def _clean_html(doc: RawDoc) -> CleanDoc:
     title = (getattr(meta, "title", None) or "").strip() or _title_from(text, doc.name)
     published = getattr(meta, "date", None) or find_date(text[:300])
     return CleanDoc(doc.source, title, published, text)
+
+
+def _clean_pdf(doc: RawDoc) -> CleanDoc:
+    """Each page normalised on its own, joined by blank lines; ``pages`` keeps where each starts
+    so a citation can say "p. 3". The first page's first line is the title when it looks like one."""
+    texts = [normalize(p) for p in doc.pages_text]
+    published = doc.published
+    if texts and texts[0]:
+        texts[0], found = _strip_byline(texts[0])
+        published = published or found
+    _strip_footer_lines(texts)
+    texts = [_unwrap(t) for t in texts]
+    parts, pages, at = [], [], 0
+    for t in texts:
+        if not t:
+            continue
+        pages.append(at)
+        parts.append(t)
+        at += len(t) + 2
+    text = "\n\n".join(parts)
+    if not text.strip():
+        raise SourceError("no text layer: this PDF holds only images (a scan); run OCR on it first, "
+                          "e.g. ocrmypdf IN.pdf OUT.pdf, and ingest OUT.pdf")
+    # pages with no text keep their number: map each text page back to its real page number
+    numbers = [i for i, t in enumerate(texts) if t]
+    starts = _page_starts(pages, numbers)
+    return CleanDoc(doc.source, doc.title or _title_from(text, doc.name), published, text, starts)
+
+
+def _strip_footer_lines(pages: list[str]) -> None:
+    """A PDF keeps no blank line between the story and the site footer: drop furniture line by
+    line from the end, across pages (a page left empty is dropped later)."""
+    for i in range(len(pages) - 1, -1, -1):
+        lines = pages[i].split("\n")
+        while lines and _is_furniture(lines[-1]):
+            lines.pop()
+        pages[i] = "\n".join(lines).strip()
+        if pages[i]:
+            return
+
+
+def _unwrap(text: str) -> str:
+    """A PDF breaks lines where the page was full: a single line break inside a paragraph is
+    a space (a word hyphenated across lines is joined); blank lines stay paragraph breaks."""
+    text = re.sub(r"(\w)-\n(?=[a-z])", r"\1", text)
+    return re.sub(r"(?<!\n)\n(?!\n)", " ", text)
+
+
+def _page_starts(starts: list[int], numbers: list[int]) -> tuple[int, ...]:
+    """Start offsets indexed by page (page n starts at result[n-1]); an empty page starts where
+    the next one does, so an offset always maps to the real page it is on."""
+    out, j = [], 0
+    last = numbers[-1] if numbers else -1
+    for page in range(last + 1):
+        while j < len(numbers) and numbers[j] < page:
+            j += 1
+        out.append(starts[j])
+    return tuple(out)

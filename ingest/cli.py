@@ -17,7 +17,7 @@ from rag.cli.common import FriendlyCommand, store_options
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Ingest processes feeding one Chroma server at once (needs --chroma-url).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def ingest_command(sources, db, chroma_url, prune, workers, as_json):
+def ingest_command(sources, db, chroma_url, collection, prune, workers, as_json):
     """Ingest SOURCES: .txt/.md/.html files, folders of them, http(s) URLs."""
     from tqdm import tqdm
 
@@ -30,10 +30,10 @@ def ingest_command(sources, db, chroma_url, prune, workers, as_json):
             from ingest.workers import ingest_parallel
             from rag.settings import Settings
 
-            settings = Settings().override(db=Path(db) if db else None, chroma_url=chroma_url)
+            settings = Settings().override(db=Path(db) if db else None, chroma_url=chroma_url, collection=collection)
             report = ingest_parallel(list(sources), settings, workers, prune=prune, progress=step)
         else:
-            report = ingest(list(sources), db=db, prune=prune, chroma_url=chroma_url, progress=step)
+            report = ingest(list(sources), db=db, prune=prune, chroma_url=chroma_url, collection=collection, progress=step)
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:

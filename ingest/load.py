@@ -11,15 +11,19 @@ from pathlib import Path
 
 from ingest.errors import SourceError
 
-SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
+SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html",
+            ".pdf": "pdf"}
 
 
 @dataclass
 class RawDoc:
     source: str  # absolute path or URL: the article's identity
-    kind: str  # text | markdown | html
+    kind: str  # text | markdown | html | pdf
     content: str
     name: str  # file stem or URL path tail, a fallback title
+    title: str | None = None  # from a feed entry: used when the page has none of its own
+    published: str | None = None  # from a feed or sitemap entry (ISO date), when the page has none
+    pages_text: list[str] | None = None  # a PDF's text, one string per page
 
 
 def is_url(source: str) -> bool:
@@ -50,7 +54,7 @@ def load_file(path: Path, max_mb: float) -> RawDoc:
     if not path.exists():
         raise SourceError("no such file or directory")
     if kind is None:
-        raise SourceError(f"unsupported file type '{path.suffix}' (use .txt, .md or .html)")
+        raise SourceError(f"unsupported file type '{path.suffix}' (use .txt, .md, .html or .pdf)")
     try:
         size = path.stat().st_size
         if size > max_mb * 1e6:
@@ -60,7 +64,33 @@ def load_file(path: Path, max_mb: float) -> RawDoc:
         raise SourceError("permission denied: the file is not readable") from None
     except OSError as e:
         raise SourceError(f"cannot read file: {e.strerror or e}") from None
+    if kind == "pdf":
+        return pdf_doc(str(path), data, path.stem)
     return RawDoc(str(path), kind, decode(data), path.stem)
+
+
+def pdf_doc(source: str, data: bytes, name: str) -> RawDoc:
+    """A PDF's text layer, page by page (pypdf), and its title/date from the document info."""
+    import io
+    import logging
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # malformed-but-readable files warn loudly
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise SourceError("the PDF is password-protected; save an unprotected copy and ingest that")
+        pages = [p.extract_text() or "" for p in reader.pages]
+        info = reader.metadata
+    except SourceError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as e:
+        raise SourceError(f"not a readable PDF ({type(e).__name__}); check the file or export it again") from None
+    # The info dictionary's creation date is when the file was made, not when the story ran: unused.
+    title = (info.title or "").strip() if info else ""
+    return RawDoc(source, "pdf", "", name, title or None, None, pages)
 
 
 _BOMS = [(codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
@@ -105,10 +135,12 @@ def load_url(url: str, max_mb: float = 20.0, timeout: float = 20.0, allow_privat
 
     got = fetch(url, max_bytes=int(max_mb * 1e6), deadline=timeout, allow_private=allow_private,
                 max_redirects=max_redirects)
+    name = url.rstrip("/").rsplit("/", 1)[-1] or url
+    if got.content_type.startswith("application/pdf") or got.body.startswith(b"%PDF-"):
+        return pdf_doc(url, got.body, name)
     try:
         text = got.body.decode(got.charset or "utf-8", errors="replace")
     except LookupError:  # a charset Python does not know: read it as UTF-8 rather than fail
         text = got.body.decode("utf-8", errors="replace")
     kind = "text" if got.content_type.startswith("text/plain") else "html"
-    name = url.rstrip("/").rsplit("/", 1)[-1] or url
     return RawDoc(url, kind, text, name)

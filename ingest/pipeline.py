@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime, timezone
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -148,7 +149,10 @@ class Ingestor:
         if not chunks:
             self.report.failed.append((doc.source, "empty: no sentences to index"))
             return
-        meta = ArticleMeta(aid, doc.title, doc.source, doc.published, h, len(chunks))
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        meta = ArticleMeta(aid, doc.title, doc.source, doc.published, h, len(chunks),
+                           added=(old.added if old else None) or now, updated=now if old else None,
+                           pages=doc.pages)
         self.known[aid] = meta
         self.by_hash[h] = aid
         self.pending.append(_Pending(meta, doc.text, chunks, old is None))
@@ -223,10 +227,12 @@ def is_file_source(source: str) -> bool:
 
 
 def ingest(sources: list[str] | str, db: str | Path | None = None, prune: bool = False, *,
-           chroma_url: str | None = None, settings: Settings | None = None,
+           chroma_url: str | None = None, settings: Settings | None = None, collection: str | None = None,
            progress: Callable[[str], None] | None = None) -> IngestReport:
-    """Ingest files, directories and URLs into the store; see IngestReport for the outcome."""
-    settings = (settings or Settings()).override(db=Path(db) if db else None, chroma_url=chroma_url)
+    """Ingest files, directories and URLs into the store (``collection``: which library);
+    see IngestReport for the outcome."""
+    settings = (settings or Settings()).override(db=Path(db) if db else None, chroma_url=chroma_url,
+                                                 collection=collection)
     given = [sources] if isinstance(sources, str) else list(sources)
     run = Ingestor(settings)
     for source in expand(given):

@@ -49,7 +49,7 @@ def upload_doc(path: str, max_mb: float) -> RawDoc:
     finally:
         if p.suffix.lower() in SUFFIXES:
             _remove(p)
-    return RawDoc(f"upload:{p.name}", raw.kind, raw.content, p.stem)
+    return RawDoc(f"upload:{p.name}", raw.kind, raw.content, p.stem, raw.title, raw.published, raw.pages_text)
 
 
 def _remove(p: Path) -> None:

@@ -6,12 +6,16 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Iterator
 
+from rag import index_cache
 from rag.answerers import get_answerer, refusal
+from rag.answerers.base import _pieces
 from rag.conversation import Turn, normalize_history
+from rag.dates import When, in_question, parse_day
 from rag.embedders import get_embedder
 from rag.errors import BadInputError, RagError
 from rag.reader.order import in_reader_order
@@ -19,6 +23,7 @@ from rag.index_cache import index_root
 from rag.retrieval import HybridRetriever
 from rag.settings import Settings
 from rag.store import ArticleStore
+from rag.timeline import admitted, dated, newest_relevant, with_sources
 from rag.types import Answer, Article, Passage
 
 MAX_QUESTION_CHARS = 2000
@@ -52,13 +57,22 @@ def _preload_reader(settings) -> None:
         pass
 
 
+def _without_time(turn: Turn, asked: When) -> Turn:
+    """The turn with the question's time phrase taken out (the date filter handles it)."""
+    if not asked.phrase:
+        return turn
+    return dataclasses.replace(turn, query=asked.strip(turn.query), question=asked.strip(turn.question))
+
+
 class ArticleQA:
     def __init__(self, db: str | Path | None = None, *, chroma_url: str | None = None,
-                 llm=None, settings: Settings | None = None, store: ArticleStore | None = None):
-        """``llm``: a SPEC string (see Settings.llm) or a LangChain chat model instance."""
+                 llm=None, settings: Settings | None = None, store: ArticleStore | None = None,
+                 collection: str | None = None):
+        """``llm``: a SPEC string (see Settings.llm) or a LangChain chat model instance;
+        ``collection``: which library of the store (see Settings.collection)."""
         spec = llm if isinstance(llm, str) else None
         self.settings = (settings or Settings()).override(
-            db=Path(db) if db else None, chroma_url=chroma_url, llm=spec)
+            db=Path(db) if db else None, chroma_url=chroma_url, llm=spec, collection=collection)
         with ThreadPoolExecutor(3) as pool:  # the models load while the store opens and warms: faster start
             embedder = pool.submit(get_embedder, self.settings.embedding)
             # Only a trained reader has a model to load; the default heuristic one adds nothing here.
@@ -75,44 +89,118 @@ class ArticleQA:
         self.answerer = get_answerer(model or self.settings.llm, self.retriever, self.settings)
 
     # -- questions -------------------------------------------------------------------
-    def retrieve(self, question: str, k: int | None = None, article_ids=None) -> list[Passage]:
-        """Best passages for ``question``, best first."""
-        return self.retriever.search(clean_question(question), check_k(k, self.settings.retrieval.k), article_ids)
+    # Dates: ``since``/``until`` (date or YYYY-MM-DD) filter by publication date; ``as_of`` is
+    # the reference for "last week" in the question (default: settings.dates.as_of, else today).
+    def retrieve(self, question: str, k: int | None = None, article_ids=None, *, since=None, until=None,
+                 as_of=None) -> list[Passage]:
+        """Best passages for ``question``, best first (an asked period's articles first)."""
+        q = clean_question(question)
+        n = check_k(k, self.settings.retrieval.k)
+        asked, hard = self._when(q, since, until, as_of)
+        tries = self._tries(asked.strip(q), n, None, article_ids, When(since=asked.since, until=asked.until), hard)
+        first = []
+        for passages, _ in tries:
+            if passages:
+                return passages
+            first = first or passages
+        return first
 
-    def ask(self, question: str, history: list[dict] | None = None, article_ids=None) -> Answer:
+    def ask(self, question: str, history: list[dict] | None = None, article_ids=None, *, since=None,
+            until=None, as_of=None) -> Answer:
         """Answer from the articles (``article_ids`` limits which), following the conversation."""
-        *_, final = self.stream(question, history, article_ids)
+        *_, final = self.stream(question, history, article_ids, since=since, until=until, as_of=as_of)
         return final
 
-    def stream(self, question: str, history=None, article_ids=None) -> Iterator[str | Answer]:
+    def stream(self, question: str, history=None, article_ids=None, *, since=None, until=None,
+               as_of=None) -> Iterator[str | Answer]:
         """Yield answer text pieces as they are produced; the last item is the Answer.
         ``history``: role/content dicts, ``(role, text)`` tuples or LangChain messages."""
         history = normalize_history(history)
-        turn, passages = self._plan(question, history, article_ids)
-        yield from self._answer_from(turn, passages, history)
-
-    def plan(self, question: str, history=None, article_ids=None) -> tuple[Turn, list[Passage]]:
-        """The standalone question (follow-ups resolved) and the passages found for it."""
-        return self._plan(question, normalize_history(history), article_ids)
-
-    def _plan(self, question: str, history: list[dict], article_ids) -> tuple[Turn, list[Passage]]:
         turn = self.answerer.condense(clean_question(question), history)
-        passages = self.retriever.search(turn.query, self.settings.answer.passages, article_ids,
-                                         window=self.answerer.context_window)
-        return turn, passages
+        asked, hard = self._when(turn.question, since, until, as_of)
+        turn = _without_time(turn, asked)
+        tries = self._tries(turn.query, self.settings.answer.passages, self.answerer.context_window,
+                            article_ids, asked, hard)
+        yield from self._answer_tries(turn, tries, history, asked.latest)
+
+    def plan(self, question: str, history=None, article_ids=None, *, since=None, until=None,
+             as_of=None) -> tuple[Turn, list[Passage]]:
+        """The standalone question (follow-ups resolved) and the passages found for it (the
+        first choice: an asked period's, or the newest relevant article's)."""
+        turn = self.answerer.condense(clean_question(question), normalize_history(history))
+        asked, hard = self._when(turn.question, since, until, as_of)
+        turn = _without_time(turn, asked)
+        tries = self._tries(turn.query, self.settings.answer.passages, self.answerer.context_window,
+                            article_ids, asked, hard)
+        return turn, next((p for p, _ in tries if p), [])
 
     def answer_from(self, turn: Turn, passages: list[Passage], history=None) -> Iterator[str | Answer]:
         """Answer a planned turn from its passages: text pieces, then the Answer."""
-        return self._answer_from(turn, passages, normalize_history(history))
+        return self._answer_tries(turn, iter([(passages, "")]), normalize_history(history), False)
 
-    def _answer_from(self, turn: Turn, passages: list[Passage], history: list[dict]) -> Iterator[str | Answer]:
-        if not passages:
-            ans = refusal(turn.question, [], self.answerer.name)
-            yield ans.text
-            yield ans
+    def _when(self, question: str, since, until, as_of) -> tuple[When, When]:
+        """(the time the question asks about, the explicit filter)."""
+        d = self.settings.dates
+        lo, hi = parse_day(since, "--since"), parse_day(until, "--until")
+        if lo and hi and lo > hi:
+            raise BadInputError(f"--since {lo} is after --until {hi}; swap them")
+        ref = parse_day(as_of, "--as-of") or d.as_of
+        asked = in_question(question, ref) if d.from_questions else When()
+        return asked, When(lo, hi)
+
+    def _tries(self, query: str, n: int, window, scope, asked: When, hard: When):
+        """Passage sets to answer from, in order of preference, each with a note for the answer."""
+        d = self.settings.dates
+        pub = self.retriever.published() if (asked or hard) else {}
+        base = admitted(pub, hard, scope, d.keep_undated)
+        search = lambda ids: self.retriever.search(query, n, ids, window=window) if ids is None or ids else []  # noqa: E731
+        if base == [] and hard.bounded:
+            yield [], f"no article is dated {hard.describe()}"
             return
-        if self.answerer.name != "extractive":  # an LLM leans on what comes first: best first
-            passages = in_reader_order(turn.question, passages, self._offline_answerer())
+        if asked.bounded:
+            yield search(admitted(pub, hard.narrowed(asked.since, asked.until), scope, False)), ""
+            yield search(base), f"Nothing published {asked.describe()} says; from other dates:"
+            return
+        passages = search(base)
+        if asked.latest:
+            for aid in newest_relevant(passages, pub, d.latest_margin):
+                yield search([aid]), ""
+        yield passages, ""
+
+    def _answer_tries(self, turn: Turn, tries, history: list[dict], latest: bool) -> Iterator[str | Answer]:
+        """The first try the answerer does not refuse (an LLM streams from the first non-empty
+        one: a call per try would cost too much), its text dated and its sources dated/paged."""
+        note = ""
+        for passages, note in tries:
+            if not passages:
+                continue
+            if self.answerer.name != "extractive":
+                yield from self._decorated(self._stream_llm(turn, passages, history), latest, note, speak=False)
+                return
+            ans = self.answerer.answer(turn.question, passages, history, turn.said)
+            if not ans.refused:
+                yield from self._decorated(iter([ans]), latest, note)
+                return
+        ans = refusal(turn.question, [], self.answerer.name)
+        yield from self._decorated(iter([ans]), latest, note if "dated" in note else "")
+
+    def _decorated(self, items, latest: bool, note: str, speak: bool = True) -> Iterator[str | Answer]:
+        """``speak``: yield the final text in pieces (an LLM's pieces were streamed as they came)."""
+        for item in items:
+            if isinstance(item, Answer):
+                final = dated(with_sources(item, self._metas), latest, note)
+                if speak:
+                    yield from _pieces(final.text)
+                yield final
+            else:
+                yield item
+
+    def _metas(self, ids: list[str]):
+        return index_cache.article_metas(self.retriever.refresh(), self.store, ids)
+
+    def _stream_llm(self, turn: Turn, passages: list[Passage], history: list[dict]) -> Iterator[str | Answer]:
+        # an LLM leans on what comes first: best first
+        passages = in_reader_order(turn.question, passages, self._offline_answerer())
         yield from self.answerer.stream(turn.question, passages, history, turn.said)
 
     def _offline_answerer(self):

@@ -62,7 +62,8 @@ def parse_input(value) -> tuple[str, list | None, list[str] | None]:
 
 
 class AnswerChain(Runnable[Any, Answer]):
-    """Input: a question string or {"question" | "input", "history"?, "article_ids"?}.
+    """Input: a question string or {"question" | "input", "history"?, "article_ids"?, "since"?,
+    "until"?, "as_of"?} (dates as date objects or YYYY-MM-DD).
     ``invoke`` returns the Answer; ``stream``/``astream`` yield text pieces, then the Answer."""
 
     name: str = "ArticleQA"
@@ -101,9 +102,10 @@ class AnswerChain(Runnable[Any, Answer]):
     def _transform(self, inputs: Iterator, run_manager: CallbackManagerForChainRun) -> Iterator[str | Answer]:
         value = _last(inputs)
         question, history, ids = parse_input(value)
+        dates = {k: value.get(k) for k in ("since", "until", "as_of")} if isinstance(value, dict) else {}
         retrieval = run_manager.get_child().on_retriever_start(None, question, name="ArticleRetriever")
         try:
-            turn, passages = self.qa.plan(question, history, ids)
+            turn, passages = self.qa.plan(question, history, ids, **dates)
         except BaseException as e:
             retrieval.on_retriever_error(e)
             raise

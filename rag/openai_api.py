@@ -16,6 +16,7 @@ Errors are OpenAI-shaped: ``{"error": {"message", "type", "param", "code"}}``.
 from __future__ import annotations
 
 import json
+from datetime import date
 import re
 import secrets
 import time
@@ -63,6 +64,12 @@ class ChatRequest(BaseModel):
     messages: list[ChatMessage]
     stream: bool = False
     article_ids: list[str] | None = Field(None, description="Limit the answer to these articles.")
+    since: date | None = Field(None, description="Only articles published on or after this date (YYYY-MM-DD).")
+    until: date | None = Field(None, description="Only articles published on or before this date (YYYY-MM-DD).")
+    as_of: date | None = Field(None, description="Reference date for 'last week' in the question (default today).")
+
+    def scope(self) -> dict:
+        return {"article_ids": self.article_ids, "since": self.since, "until": self.until, "as_of": self.as_of}
 
 
 class ArticleRequest(BaseModel):
@@ -76,7 +83,8 @@ def sources_footer(ans: Answer) -> str:
     """What plain chat clients show under the answer."""
     if ans.refused or not ans.citations:
         return ""
-    lines = [f'[{c.n}] {c.title}{f" ({c.published})" if c.published else ""}: "{c.quote}"' for c in ans.citations]
+    lines = [f'[{c.n}] {c.title}{f" ({c.published})" if c.published else ""}{f", p. {c.page}" if c.page else ""}: '
+             f'"{c.quote}"' for c in ans.citations]
     return SOURCES + "\n".join(lines)
 
 
@@ -148,20 +156,21 @@ class Service:
         raise APIError(404, f"no model '{model}': use one of {', '.join(self.models())} (GET /v1/models)",
                        param="model", code="model_not_found")
 
-    def stream(self, engine, question, history, article_ids) -> Iterator[str | Answer]:
-        """The engine's stream; an unreachable LLM falls back to the offline answerer, saying so."""
+    def stream(self, engine, question, history, scope: dict) -> Iterator[str | Answer]:
+        """The engine's stream; an unreachable LLM falls back to the offline answerer, saying so.
+        ``scope``: article_ids, since, until, as_of."""
         try:
-            yield from engine.stream(question, history=history, article_ids=article_ids)
+            yield from engine.stream(question, history=history, **scope)
         except LLMUnavailableError as e:
             yield _fallback_note(e)
-            yield from self.offline.stream(question, history=history, article_ids=article_ids)
+            yield from self.offline.stream(question, history=history, **scope)
 
-    def answer(self, engine, question, history, article_ids) -> tuple[Answer, str]:
+    def answer(self, engine, question, history, scope: dict) -> tuple[Answer, str]:
         """(the answer, a note to put before it: why it was answered offline, if it was)."""
         try:
-            return engine.ask(question, history=history, article_ids=article_ids), ""
+            return engine.ask(question, history=history, **scope), ""
         except LLMUnavailableError as e:
-            return self.offline.ask(question, history=history, article_ids=article_ids), _fallback_note(e)
+            return self.offline.ask(question, history=history, **scope), _fallback_note(e)
 
     def extra(self, ans: Answer) -> dict:
         return {"citations": citations_of(self.qa, ans), "refused": ans.refused, "question": ans.question,
@@ -230,9 +239,9 @@ def _chat_routes(app: FastAPI, svc: Service) -> None:
         engine = svc.engine(req.model)
         question, history = history_of(req.messages)
         if req.stream:
-            items = svc.stream(engine, question, history, req.article_ids)
+            items = svc.stream(engine, question, history, req.scope())
             return StreamingResponse(_sse(svc, req.model, items), media_type="text/event-stream")
-        ans, note = svc.answer(engine, question, history, req.article_ids)
+        ans, note = svc.answer(engine, question, history, req.scope())
         return completion(req.model, note + ans.text + sources_footer(ans), svc.extra(ans))
 
 

@@ -82,6 +82,17 @@ class HybridRetriever:
         self._reranker = None
         self._queries: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
+        self._published: tuple[str, dict[str, str | None]] = ("", {})
+
+    def published(self) -> dict[str, str | None]:
+        """Every article's publication date (ISO or None) by id, read once per store revision
+        and only when a question or filter involves dates."""
+        snap = self.refresh()
+        rev, dates = self._published
+        if rev != snap.revision or not snap.revision:
+            dates = {i: m.published for i, m in self.store.table().items()}
+            self._published = (snap.revision, dates)
+        return dates
 
     @property
     def articles(self) -> Articles:

@@ -7,6 +7,7 @@ groups set with a double underscore, e.g. ``RAG_RETRIEVAL__K=8``. CLI flags over
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -125,6 +126,21 @@ class FetchSettings(BaseModel):
     workers: int = Field(4, description="URL fetches the web app runs at once; a slow server never blocks the others.")
 
 
+class DateSettings(BaseModel):
+    as_of: date | None = Field(
+        None, description="Reference date for relative time in questions ('last week', 'yesterday', 'this "
+        "year'), YYYY-MM-DD; empty: today. `rag ask --as-of` sets it per question.")
+    from_questions: bool = Field(
+        True, description="Read time phrases in questions ('in May 2007', 'latest') as a preference for "
+        "articles published then, or for the newest one.")
+    keep_undated: bool = Field(
+        True, description="Articles without a publication date stay in date-filtered searches; false "
+        "excludes them from --since/--until filters.")
+    latest_margin: float = Field(
+        0.1, description="For 'latest' questions: retrieved passages scoring within this much of the best "
+        "count as relevant; the newest article among them is read first.")
+
+
 class UISettings(BaseModel):
     read_only: bool = Field(False, description="Chat only: no uploads, URLs, pasted text or deletes (public demos).")
     max_upload_mb: float = Field(20.0, description="Largest file the web app accepts (Gradio refuses bigger uploads).")
@@ -137,7 +153,10 @@ class Settings(BaseSettings):
 
     db: Path = Field(default_factory=default_db_dir, description="Directory of the local Chroma store.")
     chroma_url: str = Field("", description="Chroma server URL (http://host:port); set it to use a server instead of --db.")
-    collection: str = Field("news", description="Name prefix of the Chroma collections (≥3 characters).")
+    collection: str = Field(
+        "news", description="The library (collection) to use: several independent libraries share one store "
+        "directory or one Chroma server, e.g. 'politics' and 'my-reading' (3–40 letters, digits, '-' or '_', "
+        "starting with a letter or digit). `rag collections` lists them.")
     llm: str = Field("extractive", description="Answerer: extractive | openai:MODEL | ollama:MODEL | local:PATH.")
     llm_base_url: str = Field("", description="Base URL of an OpenAI-compatible endpoint.")
     llm_api_key: str = Field("", description="API key for the endpoint; falls back to OPENAI_API_KEY.")
@@ -156,6 +175,7 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="Hybrid retrieval.")
     answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Extractive answering.")
     fetch: FetchSettings = Field(default_factory=FetchSettings, description="Fetching URLs to ingest.")
+    dates: DateSettings = Field(default_factory=DateSettings, description="Publication dates in questions and filters.")
     ui: UISettings = Field(default_factory=UISettings, description="The web app's access rules.")
 
     def override(self, **values) -> "Settings":

@@ -22,13 +22,14 @@ import functools
 import inspect
 import json
 import os
+import re
 import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from rag.errors import ArticleNotFoundError, ChromaUnavailableError, StoreMismatchError, StoreNotFoundError
+from rag.errors import ArticleNotFoundError, BadInputError, ChromaUnavailableError, StoreMismatchError, StoreNotFoundError
 from rag.types import Article
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -41,6 +42,25 @@ OLD_LAYOUT = ("this store was written by an older version of news-rag (no senten
               "re-ingest your articles into a new store: rag-ingest SOURCES --db NEW_DIR")
 
 
+COLLECTION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{2,39}$")
+
+
+def check_collection(name: str) -> str:
+    """A library name Chroma accepts as the prefix of its four collections."""
+    if not isinstance(name, str) or not COLLECTION_NAME.match(name):
+        raise BadInputError(f"collection name {name!r} is not allowed; use 3–40 letters, digits, '-' or '_', "
+                            "starting with a letter or digit, e.g. --collection politics")
+    return name
+
+
+def list_collections(client) -> dict[str, int]:
+    """The libraries in one store directory or server: name → article count."""
+    names = {c.name for c in client.list_collections()}
+    libs = sorted(n[: -len("_articles")] for n in names if n.endswith("_articles") and
+                  n[: -len("_articles")] + "_meta" in names)
+    return {lib: client.get_collection(f"{lib}_articles", embedding_function=None).count() for lib in libs}
+
+
 @dataclass(frozen=True)
 class ArticleMeta:
     id: str
@@ -49,10 +69,15 @@ class ArticleMeta:
     published: str | None
     hash: str
     chunks: int
+    added: str | None = None  # when first ingested (UTC, ISO)
+    updated: str | None = None  # when its text last changed on re-ingest (UTC, ISO)
+    pages: tuple[int, ...] = ()  # a PDF's page start offsets in the text (page n starts at pages[n-1])
 
 
 def _meta(article_id: str, m: dict) -> ArticleMeta:
-    return ArticleMeta(article_id, m["title"], m["source"], m.get("published") or None, m["hash"], m["chunks"])
+    pages = tuple(int(x) for x in m["pages"].split(",")) if m.get("pages") else ()
+    return ArticleMeta(article_id, m["title"], m["source"], m.get("published") or None, m["hash"], m["chunks"],
+                       m.get("added") or None, m.get("updated") or None, pages)
 
 
 def open_client(db: Path | str | None, chroma_url: str = "", create: bool = False):
@@ -134,11 +159,15 @@ class ArticleStore:
         except StoreNotFoundError:
             if f"{prefix}_articles" in {c.name for c in client.list_collections()}:
                 raise StoreMismatchError(OLD_LAYOUT) from None
-            raise
+            others = ", ".join(list_collections(client)) or "none"
+            raise StoreNotFoundError(
+                f"no collection '{prefix}' in this store (collections: {others}); ingest articles into it "
+                f"first: rag-ingest FILE --collection {prefix}") from None
 
     @classmethod
     def open(cls, settings, create: bool = False) -> "ArticleStore":
-        return cls(open_client(settings.db, settings.chroma_url, create), settings.collection, create)
+        name = check_collection(settings.collection)
+        return cls(open_client(settings.db, settings.chroma_url, create), name, create)
 
     def drop(self) -> None:
         """Delete this store's collections (throw-away stores, e.g. an evaluation's)."""
@@ -240,14 +269,15 @@ class ArticleStore:
         got = self.articles.get(ids=[article_id], include=["documents", "metadatas"])
         if not got["ids"]:
             raise ArticleNotFoundError(f"no article with id '{article_id}' (list them with qa.articles())")
-        m = got["metadatas"][0]
-        return Article(article_id, m["title"], m["source"], m.get("published") or None,
-                       got["documents"][0], m["hash"], m["chunks"])
+        a = _meta(article_id, got["metadatas"][0])
+        return Article(article_id, a.title, a.source, a.published, got["documents"][0], a.hash, a.chunks,
+                       a.updated, a.pages)
 
     def commit_articles(self, items: list[tuple[ArticleMeta, str]]) -> None:
         """Write article records (with their text): the moment they become visible."""
         metas = [{"title": a.title, "source": a.source, "published": a.published or "", "hash": a.hash,
-                  "chunks": a.chunks} for a, _ in items]
+                  "chunks": a.chunks, "added": a.added or "", "updated": a.updated or "",
+                  "pages": ",".join(map(str, a.pages))} for a, _ in items]
         self._upsert(self.articles, ids=[a.id for a, _ in items], embeddings=[_UNIT] * len(items),
                      documents=[t for _, t in items], metadatas=metas)
 

@@ -13,6 +13,18 @@ class Article:
     text: str
     hash: str = ""
     chunks: int = 0
+    updated: str | None = None  # when a re-ingest last changed its text (UTC, ISO)
+    pages: tuple[int, ...] = ()  # a PDF's page start offsets in ``text``
+
+    def page_at(self, offset: int) -> int | None:
+        """The page number (1-based) holding ``offset``; None for articles without pages."""
+        return page_at(self.pages, offset)
+
+
+def page_at(pages: tuple[int, ...], offset: int) -> int | None:
+    import bisect
+
+    return bisect.bisect_right(pages, offset) if pages else None
 
 
 @dataclass(frozen=True)
@@ -40,6 +52,7 @@ class Citation:
     end: int
     score: float
     published: str | None = None
+    page: int | None = None  # the PDF page the quote starts on
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -31,8 +31,11 @@ def test_utf16_with_bom_is_read(tmp_path):
 
 
 def test_unsupported_and_missing(tmp_path):
+    (tmp_path / "x.docx").write_bytes(b"PK\x03\x04")
+    with pytest.raises(SourceError, match=r"unsupported file type '.docx' \(use .txt, .md, .html or .pdf\)"):
+        load(str(tmp_path / "x.docx"))
     (tmp_path / "x.pdf").write_bytes(b"%PDF")
-    with pytest.raises(SourceError, match="unsupported file type"):
+    with pytest.raises(SourceError, match="not a readable PDF"):
         load(str(tmp_path / "x.pdf"))
     with pytest.raises(SourceError, match="no such file"):
         load(str(tmp_path / "nothere.txt"))

@@ -6,7 +6,7 @@ import textwrap
 
 import click
 
-from rag.cli.common import llm_options, make_qa, store_options
+from rag.cli.common import date_options, llm_options, make_qa, store_options
 from rag.types import Answer
 
 
@@ -15,26 +15,35 @@ def render(ans: Answer) -> str:
     if ans.citations:
         lines.append("")
     for c in ans.citations:
-        date = f", {c.published}" if c.published else ""
-        lines.append(f"[{c.n}] {c.title}{date}")
+        lines.append(f"[{c.n}] {source_label(c)}")
         lines.append(textwrap.indent(textwrap.fill(f"“{c.quote}”", 88), "    "))
     for flag in ans.flagged:
         lines.append(f"note: {flag}")
     return "\n".join(lines)
 
 
+def source_label(c) -> str:
+    """"Title, 2007-05-29, p. 3": every cited source with its date (and page, for a PDF)."""
+    date = f", {c.published}" if c.published else ", undated"
+    page = f", p. {c.page}" if c.page else ""
+    return f"{c.title}{date}{page}"
+
+
 @click.command("ask")
 @click.argument("question")
 @store_options
 @llm_options
-@click.option("--json", "as_json", is_flag=True, help="Print {answer, refused, citations} as JSON.")
-def ask(question, db, chroma_url, llm, model, base_url, api_key, as_json):
+@date_options
+@click.option("--json", "as_json", is_flag=True, help="Print {answer, refused, short, citations} as JSON.")
+def ask(question, db, chroma_url, collection, llm, model, base_url, api_key, since, until, as_of, as_json):
     """Answer QUESTION from the ingested articles, with cited quotes."""
     from rag.api import clean_question
+    from rag.dates import parse_day
 
-    clean_question(question)  # an empty question fails before any model loads
-    qa = make_qa(db, chroma_url, llm, model, base_url, api_key)
-    ans = qa.ask(question)
+    clean_question(question)  # an empty question (or a bad date) fails before any model loads
+    since, until, as_of = (parse_day(v, f) for v, f in ((since, "--since"), (until, "--until"), (as_of, "--as-of")))
+    qa = make_qa(db, chroma_url, llm, model, base_url, api_key, collection)
+    ans = qa.ask(question, since=since, until=until, as_of=as_of)
     click.echo(json.dumps(ans.to_dict(), ensure_ascii=False, indent=2) if as_json else render(ans))
     if getattr(qa.answerer, "notice", ""):
         click.echo(f"note: {qa.answerer.notice}", err=True)

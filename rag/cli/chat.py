@@ -12,9 +12,9 @@ from rag.types import Answer
 @click.command("chat")
 @store_options
 @llm_options
-def chat(db, chroma_url, llm, model, base_url, api_key):
+def chat(db, chroma_url, collection, llm, model, base_url, api_key):
     """Talk with the articles; each answer streams in with its sources."""
-    qa = make_qa(db, chroma_url, llm, model, base_url, api_key)
+    qa = make_qa(db, chroma_url, llm, model, base_url, api_key, collection)
     qa.retriever.refresh()  # the article table is read lazily: count what the store holds now
     how = f"{qa.answerer.name} ({qa.answerer.describe()})" if hasattr(qa.answerer, "describe") else qa.answerer.name
     click.echo(f"{len(qa.retriever.articles)} articles loaded; answering with {how}. Ctrl-D to quit.")

@@ -49,10 +49,23 @@ class FriendlyCommand(FriendlyMixin, click.Command):
 
 
 def store_options(f):
+    f = click.option("--collection", default=None, metavar="NAME",
+                     help="The library to use, one of several in one store (env RAG_COLLECTION; default news).")(f)
     f = click.option("--chroma-url", default=None, metavar="URL",
                      help="Use a Chroma server instead of --db (env RAG_CHROMA_URL).")(f)
     f = click.option("--db", default=None, type=click.Path(file_okay=False),
                      help="Store directory (env RAG_DB).")(f)
+    return f
+
+
+def date_options(f):
+    f = click.option("--as-of", "as_of", default=None, metavar="DATE",
+                     help="Reference date for 'last week', 'yesterday' in the question (default today; "
+                     "env RAG_DATES__AS_OF).")(f)
+    f = click.option("--until", default=None, metavar="DATE",
+                     help="Only articles published on or before DATE (YYYY-MM-DD).")(f)
+    f = click.option("--since", default=None, metavar="DATE",
+                     help="Only articles published on or after DATE (YYYY-MM-DD).")(f)
     return f
 
 
@@ -74,11 +87,11 @@ def with_model(spec: str, model: str) -> str:
     return f"{backend}:{model}"
 
 
-def make_qa(db=None, chroma_url=None, llm=None, model=None, base_url=None, api_key=None):
+def make_qa(db=None, chroma_url=None, llm=None, model=None, base_url=None, api_key=None, collection=None):
     from rag.api import ArticleQA
     from rag.settings import Settings
 
     settings = Settings().override(llm_base_url=base_url, llm_api_key=api_key)
     if model:
         llm = with_model(llm or settings.llm, model)
-    return ArticleQA(db=db, chroma_url=chroma_url, llm=llm, settings=settings)
+    return ArticleQA(db=db, chroma_url=chroma_url, llm=llm, settings=settings, collection=collection)

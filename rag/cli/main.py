@@ -1,4 +1,4 @@
-"""The `rag` command: one module per command group (ask, chat, eval, ingest, serve)."""
+"""The `rag` command: one module per command group (ask, chat, collections, eval, ingest, serve)."""
 from __future__ import annotations
 
 import logging
@@ -7,6 +7,7 @@ import click
 
 from rag.cli.ask import ask
 from rag.cli.chat import chat
+from rag.cli.collections import collections
 from rag.cli.eval import eval_command
 from rag.cli.serve import serve
 from rag.cli.common import FriendlyGroup
@@ -23,6 +24,7 @@ logging.getLogger("rag").propagate = False
 
 main.add_command(ask)
 main.add_command(chat)
+main.add_command(collections)
 main.add_command(eval_command)
 main.add_command(serve)
 

@@ -16,7 +16,7 @@ from rag.cli.common import llm_options, make_qa, store_options
 @click.option("--api-key", "serve_key", default=None, metavar="KEY",
               help="Require 'Authorization: Bearer KEY' on every request (env RAG_API_KEY).")
 @click.option("--insecure-no-auth", is_flag=True, help="Bind to a non-loopback address without a key.")
-def serve(db, chroma_url, llm, model, base_url, api_key, host, port, serve_key, insecure_no_auth):
+def serve(db, chroma_url, collection, llm, model, base_url, api_key, host, port, serve_key, insecure_no_auth):
     """Serve an OpenAI-compatible API: /v1/chat/completions answers with citations."""
     import uvicorn
 
@@ -27,7 +27,7 @@ def serve(db, chroma_url, llm, model, base_url, api_key, host, port, serve_key, 
     problem = open_bind_problem(host, bool(key), insecure_no_auth, "API", "--api-key KEY (or RAG_API_KEY)")
     if problem:
         raise click.UsageError(problem)
-    qa = make_qa(db, chroma_url, llm, model, base_url, api_key)
+    qa = make_qa(db, chroma_url, llm, model, base_url, api_key, collection)
     app = create_app(qa, api_key=key)
     click.echo(f"news-rag API on http://{host}:{port}/v1 · {len(qa.retriever.articles)} article(s) · "
                f"models: news-rag ({qa.answerer.name}), news-rag-extractive"

@@ -1,0 +1,177 @@
+"""Time in questions: "in May 2007", "on 29 May", "last week", "latest" → a date range or a
+recency preference, resolved against a reference date ("as of", today by default).
+
+Candidate phrases are found with a small pattern (month names, years, ISO dates, relative
+words); each phrase is then resolved by ``dateparser`` (its ``DateDataParser`` gives the
+date *and* its granularity: day, week, month, year). ``dateparser.search.search_dates`` is
+not used on whole questions: it takes ~4 s on its first call and reads ordinary words as
+dates ("What *did* Iran offer?" → today). dateparser itself is imported only when a
+question holds a candidate phrase, so a plain question pays nothing at start-up.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from rag.errors import BadInputError
+
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_YEAR = r"(?:19|20)\d{2}"
+_UNIT = r"(?:day|week|month|year)s?"
+_NUM = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|couple of|few)"
+_WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_ABSOLUTE = (rf"\d{{4}}-\d{{2}}-\d{{2}}|{_DAY}\s+{_MONTH}(?:,?\s+{_YEAR})?|{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?\b"
+             rf"|{_MONTH}\s+{_YEAR}|(?<=\bin\s){_MONTH}|(?<=\bof\s){_MONTH}|{_YEAR}")
+_RELATIVE = (rf"yesterday|today|tonight|last\s+night|(?:this|last|past)\s+(?:week|month|year|{_WEEKDAY})"
+             rf"|(?:in\s+the\s+)?(?:last|past)\s+{_NUM}\s+{_UNIT}|{_NUM}\s+{_UNIT}\s+ago")
+_PHRASE = re.compile(rf"\b(?:(since|after|from|before|until|till|by|in|on|during|of)\s+)?({_ABSOLUTE}|{_RELATIVE})\b",
+                     re.IGNORECASE)
+_RECENCY = re.compile(r"\b(latest|most\s+recent(?:ly)?|newest|recent(?:ly)?|now|currently|current|so\s+far|"
+                      r"up\s+to\s+date|still)\b", re.IGNORECASE)
+_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+          "eight": 8, "nine": 9, "ten": 10, "couple of": 2, "few": 3}
+_OPEN_END = {"since", "after", "from"}
+_OPEN_START = {"before", "until", "till", "by"}
+
+
+@dataclass(frozen=True)
+class When:
+    """A publication-date range (either end may be open) and/or a wish for the newest news."""
+
+    since: date | None = None
+    until: date | None = None
+    latest: bool = False
+    phrase: str = ""  # the words of the question it came from ("in May 2007"); "" for explicit filters
+
+    @property
+    def bounded(self) -> bool:
+        return self.since is not None or self.until is not None
+
+    def __bool__(self) -> bool:
+        return self.bounded or self.latest
+
+    def admits(self, published: str | None, keep_undated: bool = True) -> bool:
+        """Whether an article published on ``published`` (ISO date, or None) falls in the range."""
+        day = to_day(published)
+        if day is None:
+            return keep_undated or not self.bounded
+        return (self.since is None or day >= self.since) and (self.until is None or day <= self.until)
+
+    def describe(self) -> str:
+        """The period in words: "in May 2007", "last week", "since 2007-03-01"."""
+        if self.phrase:
+            if re.match(r"(?i)(since|after|from|before|until|till|by|in|on|during|of|last|this|past|yesterday|"
+                        r"today|tonight|\w+ \w+ ago)\b", self.phrase):
+                return re.sub(r"(?i)^(during|of)\b", "in", self.phrase)
+            return f"on {self.phrase}" if self.since == self.until else f"in {self.phrase}"
+        if self.since and self.until:
+            return f"{self.since.isoformat()} to {self.until.isoformat()}"
+        if self.since:
+            return f"since {self.since.isoformat()}"
+        return f"until {self.until.isoformat()}" if self.until else "the latest"
+
+    def strip(self, question: str) -> str:
+        """The question without its time phrase ("What did Iran offer in May 2007?" → "What did
+        Iran offer?"): the reader judges what the text says, the date filter judges when."""
+        if not self.phrase:
+            return question
+        out = re.sub(r"\s+([?.!,])", r"\1", question.replace(self.phrase, " ", 1))
+        out = " ".join(out.split())
+        return out if len(out.split()) >= 2 else question
+
+    def narrowed(self, since: date | None, until: date | None) -> "When":
+        """This range intersected with explicit bounds."""
+        lo = max((d for d in (self.since, since) if d), default=None)
+        hi = min((d for d in (self.until, until) if d), default=None)
+        return replace(self, since=lo, until=hi)
+
+
+def to_day(published: str | None) -> date | None:
+    """The calendar day of an ISO date or datetime string (None when absent or unreadable)."""
+    if not published:
+        return None
+    try:
+        return date.fromisoformat(str(published)[:10])
+    except ValueError:
+        return None
+
+
+def parse_day(value, what: str = "date") -> date | None:
+    """``--since/--until/--as-of`` values: a date, YYYY-MM-DD, or words dateparser reads
+    ("2 weeks ago", "1 May 2007"). None passes through."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    day = to_day(value) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value).strip()) else None
+    if day is None:
+        got = _parser(datetime.now()).get_date_data(str(value))
+        day = got.date_obj.date() if got and got.date_obj else None
+    if day is None:
+        raise BadInputError(f"cannot read {what} {value!r}; write it as YYYY-MM-DD, e.g. 2007-05-28")
+    return day
+
+
+def in_question(question: str, as_of: date | None = None) -> When:
+    """The time the question asks about: the first date phrase, and recency words."""
+    as_of = as_of or date.today()
+    latest = bool(_RECENCY.search(question))
+    m = _PHRASE.search(question)
+    if not m:
+        return When(latest=latest)
+    lo, hi = _resolve(m.group(2), as_of)
+    if lo is None:
+        return When(latest=latest)
+    lead = (m.group(1) or "").lower()
+    lo, hi = (lo, None) if lead in _OPEN_END else (None, hi) if lead in _OPEN_START else (lo, hi)
+    return When(lo, hi, latest, m.group(0).strip())
+
+
+def _resolve(phrase: str, as_of: date) -> tuple[date | None, date | None]:
+    text = " ".join(phrase.lower().split())
+    span = re.fullmatch(rf"(?:in\s+the\s+)?(?:last|past)\s+({_NUM})\s+({_UNIT})", text)
+    if span:  # "past 3 days": up to the reference date
+        n = int(span.group(1)) if span.group(1).isdigit() else _WORDS[span.group(1)]
+        days = {"day": 1, "week": 7, "month": 30, "year": 365}[span.group(2).rstrip("s")]
+        return as_of - timedelta(days=n * days), as_of
+    if text == "last night":
+        text = "yesterday"
+    got = _parser(datetime.combine(as_of, datetime.min.time())).get_date_data(text)
+    if not got or not got.date_obj:
+        return None, None
+    lo, hi = _period(got.date_obj.date(), got.period or "day", text)
+    if text.startswith("this ") or text == "last week":
+        hi = as_of  # "last week" on a Saturday: readers mean the past week or so, this one included
+    return lo, hi
+
+
+def _period(day: date, period: str, text: str) -> tuple[date, date]:
+    if period == "year":
+        return date(day.year, 1, 1), date(day.year, 12, 31)
+    if period == "month":
+        return day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1])
+    if period == "week":
+        monday = day - timedelta(days=day.weekday())
+        return monday, monday + timedelta(days=6)
+    return day, day
+
+
+_PARSERS: dict = {}
+
+
+def _parser(base: datetime):
+    """One dateparser per reference date (building one costs ~0.1 s: the English data)."""
+    key = base.date()
+    if key not in _PARSERS:
+        from dateparser.date import DateDataParser  # imported only when a question holds a date phrase
+
+        _PARSERS.clear()
+        _PARSERS[key] = DateDataParser(languages=["en"], settings={
+            "RELATIVE_BASE": base, "PREFER_DATES_FROM": "past", "PREFER_DAY_OF_MONTH": "first"})
+    return _PARSERS[key]

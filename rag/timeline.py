@@ -1,0 +1,76 @@
+"""Dates in retrieval and answers: which articles a date range admits, which retrieved
+article is the newest relevant one, and the dated wording of an answer.
+
+How a question's time is used (``rag.api.ArticleQA``):
+- explicit ``since``/``until`` (``--since/--until``, the UI's range) are a hard filter;
+- a time phrase in the question ("in May 2007") is a *preference*: the articles published
+  then are read first; when none of them answers, all dates are read and the answer says so
+  (a 2007 article may well report what happened in 1998);
+- "latest"/"most recent"/"now": the relevant articles (retrieved within ``latest_margin`` of
+  the best passage) are read newest first, and the answer starts "As of <date>:".
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from rag.dates import When, to_day
+from rag.types import Answer, Citation, Passage, page_at
+
+
+def admitted(published: dict[str, str | None], when: When, scope, keep_undated: bool) -> list[str] | None:
+    """Article ids the range admits within ``scope`` (None: no range and no scope = all)."""
+    if not when.bounded:
+        return list(scope) if scope else None
+    ids = scope if scope else published.keys()
+    return [i for i in ids if i in published and when.admits(published[i], keep_undated)]
+
+
+def newest_relevant(passages: list[Passage], published: dict[str, str | None], margin: float,
+                    limit: int = 3) -> list[str]:
+    """Dated articles of the passages scoring within ``margin`` of the best, newest first."""
+    if not passages:
+        return []
+    best = max(p.score for p in passages)
+    relevant = dict.fromkeys(p.article_id for p in passages if p.score >= best - margin)
+    dated = [a for a in relevant if to_day(published.get(a))]
+    return sorted(dated, key=lambda a: to_day(published[a]), reverse=True)[:limit]
+
+
+def with_sources(ans: Answer, metas) -> Answer:
+    """Every citation carries its article's date and, for a PDF, the page its quote is on."""
+    if not ans.citations:
+        return ans
+    found = metas([c.article_id for c in ans.citations])
+    cites = []
+    for c in ans.citations:
+        m = found.get(c.article_id)
+        cites.append(replace(c, published=c.published or (m.published if m else None),
+                             page=page_at(m.pages, c.start) if m else None))
+    ans.citations = cites
+    return ans
+
+
+def dated(ans: Answer, latest: bool, note: str = "") -> Answer:
+    """The answer's text with what its dates mean: "As of <newest date>:" for a question about
+    the latest news, a line naming the newest source when the sources' dates differ, and
+    ``note`` (e.g. no article from the asked period) in front."""
+    if ans.refused:
+        if note:
+            ans.text = f"{ans.text} ({note})"
+        return ans
+    days = sorted({d for c in ans.citations if (d := to_day(c.published))}, reverse=True)
+    lead = f"{note} " if note else ""
+    if latest and days:
+        lead += f"As of {days[0].isoformat()}: "
+    if lead:
+        ans.text = lead + ans.text
+        ans.markers = [m + len(lead) for m in ans.markers] if ans.markers is not None else None
+    if len(days) > 1:
+        ans.text += "\n\n" + _newest_line(ans.citations, days[0])
+    return ans
+
+
+def _newest_line(citations: list[Citation], newest) -> str:
+    tags = ", ".join(f"source {c.n}" for c in citations if to_day(c.published) == newest)
+    others = ", ".join(sorted({c.published[:10] for c in citations if c.published and to_day(c.published) != newest}))
+    return f"(Sources differ in date: {tags} is the newest, {newest.isoformat()}; others {others}.)"
