@@ -14,6 +14,7 @@ from typing import Iterator
 from rag import index_cache
 from rag.answerers import get_answerer, refusal
 from rag.answerers.base import _pieces
+from rag.citations import cited_text, make_citation
 from rag.conversation import Turn, normalize_history
 from rag.dates import When, in_question, parse_day
 from rag.embedders import get_embedder
@@ -97,13 +98,7 @@ class ArticleQA:
         q = clean_question(question)
         n = check_k(k, self.settings.retrieval.k)
         asked, hard = self._when(q, since, until, as_of)
-        tries = self._tries(asked.strip(q), n, None, article_ids, When(since=asked.since, until=asked.until), hard)
-        first = []
-        for passages, _ in tries:
-            if passages:
-                return passages
-            first = first or passages
-        return first
+        return next((p for p, *_ in self._tries(Turn(q, q), n, None, article_ids, asked, hard) if p), [])
 
     def ask(self, question: str, history: list[dict] | None = None, article_ids=None, *, since=None,
             until=None, as_of=None) -> Answer:
@@ -118,10 +113,9 @@ class ArticleQA:
         history = normalize_history(history)
         turn = self.answerer.condense(clean_question(question), history)
         asked, hard = self._when(turn.question, since, until, as_of)
-        turn = _without_time(turn, asked)
-        tries = self._tries(turn.query, self.settings.answer.passages, self.answerer.context_window,
+        tries = self._tries(turn, self.settings.answer.passages, self.answerer.context_window,
                             article_ids, asked, hard)
-        yield from self._answer_tries(turn, tries, history, asked.latest)
+        yield from self._answer_tries(tries, history, asked)
 
     def plan(self, question: str, history=None, article_ids=None, *, since=None, until=None,
              as_of=None) -> tuple[Turn, list[Passage]]:
@@ -129,14 +123,13 @@ class ArticleQA:
         first choice: an asked period's, or the newest relevant article's)."""
         turn = self.answerer.condense(clean_question(question), normalize_history(history))
         asked, hard = self._when(turn.question, since, until, as_of)
-        turn = _without_time(turn, asked)
-        tries = self._tries(turn.query, self.settings.answer.passages, self.answerer.context_window,
+        tries = self._tries(turn, self.settings.answer.passages, self.answerer.context_window,
                             article_ids, asked, hard)
-        return turn, next((p for p, _ in tries if p), [])
+        return next(((t, p) for p, _, t in tries if p), (turn, []))
 
     def answer_from(self, turn: Turn, passages: list[Passage], history=None) -> Iterator[str | Answer]:
         """Answer a planned turn from its passages: text pieces, then the Answer."""
-        return self._answer_tries(turn, iter([(passages, "")]), normalize_history(history), False)
+        return self._answer_tries(iter([(passages, "", turn)]), normalize_history(history), When())
 
     def _when(self, question: str, since, until, as_of) -> tuple[When, When]:
         """(the time the question asks about, the explicit filter)."""
@@ -148,41 +141,67 @@ class ArticleQA:
         asked = in_question(question, ref) if d.from_questions else When()
         return asked, When(lo, hi)
 
-    def _tries(self, query: str, n: int, window, scope, asked: When, hard: When):
-        """Passage sets to answer from, in order of preference, each with a note for the answer."""
+    def _tries(self, turn: Turn, n: int, window, scope, asked: When, hard: When):
+        """(passages, note for the answer, turn to answer) in order of preference. The time words
+        leave the question only where a date choice was made for them; in a store without
+        dates (an encyclopedia) "in 1998" stays part of what is asked."""
         d = self.settings.dates
         pub = self.retriever.published() if (asked or hard) else {}
         base = admitted(pub, hard, scope, d.keep_undated)
-        search = lambda ids: self.retriever.search(query, n, ids, window=window) if ids is None or ids else []  # noqa: E731
+        search = lambda t, ids: self.retriever.search(t.query, n, ids, window=window) if ids is None or ids else []  # noqa: E731
         if base == [] and hard.bounded:
-            yield [], f"no article is dated {hard.describe()}"
+            yield [], f"no article is dated {hard.describe()}", turn
             return
+        dated = (asked.bounded or asked.latest) and any(pub.get(i) for i in (base if base is not None else pub))
+        if not dated:
+            yield search(turn, base), "", turn
+            return
+        bare = _without_time(turn, asked)
         if asked.bounded:
-            yield search(admitted(pub, hard.narrowed(asked.since, asked.until), scope, False)), ""
-            yield search(base), f"Nothing published {asked.describe()} says; from other dates:"
+            period = admitted(pub, hard.narrowed(asked.since, asked.until), base, False)
+            if period:
+                yield search(bare, period), "", bare
+            note = f"Nothing {'says' if period else 'was published'} {asked.describe()}; from other dates:"
+            yield search(turn, base), note, turn  # "in 1998" may be when it happened, not when reported
+            yield search(bare, base), note, bare
             return
-        passages = search(base)
-        if asked.latest:
-            for aid in newest_relevant(passages, pub, d.latest_margin):
-                yield search([aid]), ""
-        yield passages, ""
+        passages = search(bare, base)
+        for aid in newest_relevant(passages, pub, d.latest_share):
+            yield search(bare, [aid]), "", bare
+        yield passages, "", bare
 
-    def _answer_tries(self, turn: Turn, tries, history: list[dict], latest: bool) -> Iterator[str | Answer]:
+    def _answer_tries(self, tries, history: list[dict], asked: When) -> Iterator[str | Answer]:
         """The first try the answerer does not refuse (an LLM streams from the first non-empty
-        one: a call per try would cost too much), its text dated and its sources dated/paged."""
-        note = ""
-        for passages, note in tries:
+        one: a call per try would cost too much), its text dated and its sources dated/paged.
+        "What's the latest on X?" is answered with the newest relevant article's opening sentence."""
+        note, turn = "", None
+        for passages, note, turn in tries:
             if not passages:
                 continue
+            if asked.topic and (lede := self._lede(passages[0])):
+                yield from self._decorated(iter([lede]), asked.latest, note)
+                return
             if self.answerer.name != "extractive":
-                yield from self._decorated(self._stream_llm(turn, passages, history), latest, note, speak=False)
+                yield from self._decorated(self._stream_llm(turn, passages, history), asked.latest, note, speak=False)
                 return
             ans = self.answerer.answer(turn.question, passages, history, turn.said)
             if not ans.refused:
-                yield from self._decorated(iter([ans]), latest, note)
+                yield from self._decorated(iter([ans]), asked.latest, note)
                 return
-        ans = refusal(turn.question, [], self.answerer.name)
-        yield from self._decorated(iter([ans]), latest, note if "dated" in note else "")
+        ans = refusal(turn.question if turn else "", [], self.answerer.name)
+        yield from self._decorated(iter([ans]), asked.latest, note if "dated" in note else "")
+
+    def _lede(self, passage: Passage) -> Answer | None:
+        """The opening sentence of the passage's article, cited: news puts the news first."""
+        snap = self.retriever.refresh()
+        rows = sorted(snap.table.rows_of(passage.article_id), key=lambda r: snap.table.locator(r).start)
+        rec = self.retriever.records(snap, rows[:1]).get(rows[0]) if rows else None
+        if rec is None or not rec.sentences:
+            return None
+        (start, end), quote = rec.sentences[0], rec.sentence(0)
+        text, markers = cited_text([(f"\"{quote}\"", 1)])
+        cite = make_citation(1, passage.article_id, passage.title, quote, start, end, passage.score)
+        return Answer(text, False, [cite], passage.title, [passage], answerer=self.answerer.name, markers=markers)
 
     def _decorated(self, items, latest: bool, note: str, speak: bool = True) -> Iterator[str | Answer]:
         """``speak``: yield the final text in pieces (an LLM's pieces were streamed as they came)."""

@@ -30,8 +30,12 @@ _RELATIVE = (rf"yesterday|today|tonight|last\s+night|(?:this|last|past)\s+(?:wee
              rf"|(?:in\s+the\s+)?(?:last|past)\s+{_NUM}\s+{_UNIT}|{_NUM}\s+{_UNIT}\s+ago")
 _PHRASE = re.compile(rf"\b(?:(since|after|from|before|until|till|by|in|on|during|of)\s+)?({_ABSOLUTE}|{_RELATIVE})\b",
                      re.IGNORECASE)
-_RECENCY = re.compile(r"\b(latest|most\s+recent(?:ly)?|newest|recent(?:ly)?|now|currently|current|so\s+far|"
-                      r"up\s+to\s+date|still)\b", re.IGNORECASE)
+_RECENCY = re.compile(r"\b(latest|most\s+recent(?:ly)?|newest|recent(?:ly)?|now|currently|so\s+far|"
+                      r"up\s+to\s+date)\b(?:\s+news\b)?", re.IGNORECASE)
+# "What's the latest on X?", "Any news about X?", "Latest news on X": X is the question.
+_TOPIC = re.compile(r"(?i)^(?:what(?:'s|\s+is|\s+are)?\s+|any\s+|give\s+me\s+|tell\s+me\s+)?(?:the\s+)?"
+                    r"(?:(?:latest|most\s+recent|newest)(?:\s+(?:news|developments?|updates?|word))?|news)\s+"
+                    r"(?:on|about|in|with|for|from|regarding)\s+(?P<topic>.+)$")
 _WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
           "eight": 8, "nine": 9, "ten": 10, "couple of": 2, "few": 3}
 _OPEN_END = {"since", "after", "from"}
@@ -46,6 +50,8 @@ class When:
     until: date | None = None
     latest: bool = False
     phrase: str = ""  # the words of the question it came from ("in May 2007"); "" for explicit filters
+    recency: str = ""  # the recency words ("the latest", "most recent", "now")
+    topic: str = ""  # what "What's the latest on X?" asks about: X (a news question, not a fact question)
 
     @property
     def bounded(self) -> bool:
@@ -75,12 +81,16 @@ class When:
         return f"until {self.until.isoformat()}" if self.until else "the latest"
 
     def strip(self, question: str) -> str:
-        """The question without its time phrase ("What did Iran offer in May 2007?" → "What did
-        Iran offer?"): the reader judges what the text says, the date filter judges when."""
-        if not self.phrase:
-            return question
-        out = re.sub(r"\s+([?.!,])", r"\1", question.replace(self.phrase, " ", 1))
-        out = " ".join(out.split())
+        """The question without its time words ("What did Iran offer in May 2007?" → "What did
+        Iran offer?"; "Who won the most recent marathon?" → "Who won the marathon?"): the reader
+        judges what the text says, the date filter and recency judge when."""
+        if self.topic:
+            return self.topic
+        out = question
+        for words in (self.phrase, self.recency):
+            if words:
+                out = out.replace(words, " ", 1)
+        out = " ".join(re.sub(r"\s+([?.!,])", r"\1", out).split())
         return out if len(out.split()) >= 2 else question
 
     def narrowed(self, since: date | None, until: date | None) -> "When":
@@ -121,16 +131,19 @@ def parse_day(value, what: str = "date") -> date | None:
 def in_question(question: str, as_of: date | None = None) -> When:
     """The time the question asks about: the first date phrase, and recency words."""
     as_of = as_of or date.today()
-    latest = bool(_RECENCY.search(question))
+    r = _RECENCY.search(question)
+    topic = _TOPIC.match(question.strip())
+    recent = When(latest=bool(r or topic), recency=r.group(0) if r else "",
+                  topic=topic.group("topic").rstrip("?.! ") if topic else "")
     m = _PHRASE.search(question)
     if not m:
-        return When(latest=latest)
+        return recent
     lo, hi = _resolve(m.group(2), as_of)
     if lo is None:
-        return When(latest=latest)
+        return recent
     lead = (m.group(1) or "").lower()
     lo, hi = (lo, None) if lead in _OPEN_END else (None, hi) if lead in _OPEN_START else (lo, hi)
-    return When(lo, hi, latest, m.group(0).strip())
+    return replace(recent, since=lo, until=hi, phrase=m.group(0).strip())
 
 
 def _resolve(phrase: str, as_of: date) -> tuple[date | None, date | None]:
@@ -146,8 +159,8 @@ def _resolve(phrase: str, as_of: date) -> tuple[date | None, date | None]:
     if not got or not got.date_obj:
         return None, None
     lo, hi = _period(got.date_obj.date(), got.period or "day", text)
-    if text.startswith("this ") or text == "last week":
-        hi = as_of  # "last week" on a Saturday: readers mean the past week or so, this one included
+    if text.startswith("this "):
+        hi = as_of
     return lo, hi
 
 

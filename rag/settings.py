@@ -136,9 +136,10 @@ class DateSettings(BaseModel):
     keep_undated: bool = Field(
         True, description="Articles without a publication date stay in date-filtered searches; false "
         "excludes them from --since/--until filters.")
-    latest_margin: float = Field(
-        0.1, description="For 'latest' questions: retrieved passages scoring within this much of the best "
-        "count as relevant; the newest article among them is read first.")
+    latest_share: float = Field(
+        0.6, description="For 'latest' questions: retrieved passages scoring at least this share of the best "
+        "one count as relevant (follow-ups of one story score 0.6-0.9 of it on the dated-news set, other "
+        "stories under 0.45); the newest article among them is read first.")
 
 
 class UISettings(BaseModel):

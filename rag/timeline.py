@@ -6,8 +6,8 @@ How a question's time is used (``rag.api.ArticleQA``):
 - a time phrase in the question ("in May 2007") is a *preference*: the articles published
   then are read first; when none of them answers, all dates are read and the answer says so
   (a 2007 article may well report what happened in 1998);
-- "latest"/"most recent"/"now": the relevant articles (retrieved within ``latest_margin`` of
-  the best passage) are read newest first, and the answer starts "As of <date>:".
+- "latest"/"most recent"/"now": the relevant articles (retrieved passages scoring at least ``latest_share``
+  of the best) are read newest first, and the answer starts "As of <date>:".
 """
 from __future__ import annotations
 
@@ -25,13 +25,13 @@ def admitted(published: dict[str, str | None], when: When, scope, keep_undated: 
     return [i for i in ids if i in published and when.admits(published[i], keep_undated)]
 
 
-def newest_relevant(passages: list[Passage], published: dict[str, str | None], margin: float,
+def newest_relevant(passages: list[Passage], published: dict[str, str | None], share: float,
                     limit: int = 3) -> list[str]:
-    """Dated articles of the passages scoring within ``margin`` of the best, newest first."""
+    """Dated articles of the passages scoring at least ``share`` of the best, newest first."""
     if not passages:
         return []
     best = max(p.score for p in passages)
-    relevant = dict.fromkeys(p.article_id for p in passages if p.score >= best - margin)
+    relevant = dict.fromkeys(p.article_id for p in passages if p.score >= share * best)
     dated = [a for a in relevant if to_day(published.get(a))]
     return sorted(dated, key=lambda a: to_day(published[a]), reverse=True)[:limit]
 
