@@ -128,7 +128,8 @@ def test_an_answer_citing_sources_of_different_dates_names_the_newest():
 
     cites = [Citation(1, "a", "Strike begins", "1,200 joined.", 0, 13, 0.9, "2005-02-08"),
              Citation(2, "b", "Strike spreads", "3,400 were out.", 0, 15, 0.8, "2005-03-15")]
-    ans = dated(Answer('"1,200 joined." [1] "3,400 were out." [2]', False, cites, markers=[15, 36]), latest=True)
+    text = '"1,200 joined." [1] "3,400 were out." [2]'
+    ans = dated(Answer(text, False, cites, markers=[text.index("[1]"), text.index("[2]")]), latest=True)
     assert ans.text.startswith("As of 2005-03-15: ")
     assert ans.text.endswith("(Sources differ in date: source 2 is the newest, 2005-03-15; others 2005-02-08.)")
     assert [ans.text[m:m + 3] for m in ans.markers] == ["[1]", "[2]"]
