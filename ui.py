@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import os
 import re
+import threading
 from pathlib import Path
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -125,10 +126,14 @@ def build_app(qa, read_only: bool | None = None):
 
     settings = qa.settings
     read_only = settings.ui.read_only if read_only is None else read_only
-    chat = _Chat(qa)
+    libraries = Libraries(qa)
+    chat = _Chat(qa, libraries)
     with gr.Blocks(title="News Q&A") as app:
         gr.Markdown("## News Q&A — every answer cited")
-        status_md = gr.Markdown(chat.status())
+        with gr.Row():
+            status_md = gr.Markdown(chat.status())
+            collection = gr.Dropdown(label="Collection", choices=libraries.names(), value=settings.collection,
+                                     elem_id="collection", scale=0, min_width=200)
         with gr.Tab("Chat"):
             with gr.Row():
                 with gr.Column(scale=3):
@@ -136,39 +141,76 @@ def build_app(qa, read_only: bool | None = None):
                     question = gr.Textbox(label="Question", placeholder="Ask about the articles…", elem_id="question")
                     gr.Examples(EXAMPLES, inputs=question)
                     scope = gr.CheckboxGroup(label="Limit to articles (none = all)", choices=[], elem_id="scope")
+                    with gr.Row():
+                        since = gr.Textbox(label="Published since (YYYY-MM-DD)", elem_id="since", max_lines=1)
+                        until = gr.Textbox(label="Published until (YYYY-MM-DD)", elem_id="until", max_lines=1)
                 with gr.Column(scale=2):
                     gr.Markdown("### Sources")
                     sources = gr.HTML(elem_id="sources")
-            question.submit(chat.respond, [question, chatbot, scope], [chatbot, sources, question], api_name=False)
-        lib = _Library(qa)
+            question.submit(chat.respond, [question, chatbot, scope, since, until, collection],
+                            [chatbot, sources, question], api_name=False)
+        lib = _Library(qa, libraries)
         with gr.Tab("Library"):
             table = gr.Dataframe(headers=["title", "source", "published", "chunks", "id"], interactive=False)
             victim = gr.Dropdown(label="Delete an article", choices=[], visible=not read_only)
             if not read_only:
-                _library_editing(lib, table, scope, victim, status_md)
+                _library_editing(lib, table, scope, victim, status_md, collection)
         api_in, api_out = gr.Textbox(visible=False), gr.JSON(visible=False)
         api_in.submit(lambda q: qa.ask(q).to_dict(), api_in, api_out, api_name="ask")
         if not read_only:
             _ingest_endpoints(lib)
-        app.load(lib.refresh, None, [table, scope, victim, status_md], api_name=False)
+        # Another library: its articles, an empty conversation (answers cite one library only).
+        collection.change(lambda name: (*lib.refresh(name), [], ""), collection,
+                          [table, scope, victim, status_md, chatbot, sources], api_name=False)
+        app.load(lib.refresh, collection, [table, scope, victim, status_md], api_name=False)
     return app
+
+
+class Libraries:
+    """One ArticleQA per collection of the store, made on first use and sharing the first one's
+    embedding model (a second model would cost ~1 s and ~100 MB per collection)."""
+
+    def __init__(self, qa):
+        self.default = qa
+        self._qas = {qa.settings.collection: qa}
+        self._lock = threading.Lock()
+
+    def names(self) -> list[str]:
+        from rag.store import list_collections
+
+        return sorted(set(list_collections(self.default.store.client)) | set(self._qas))
+
+    def get(self, name: str | None):
+        from rag.api import ArticleQA
+        from rag.store import check_collection
+
+        name = name or self.default.settings.collection
+        with self._lock:
+            if name not in self._qas:
+                check_collection(name)
+                base = self.default
+                self._qas[name] = ArticleQA(settings=base.settings.override(collection=name), embedder=base.embedder)
+            return self._qas[name]
 
 
 class _Chat:
     """The chat's handlers: streamed answers, the LLM fallback, the status line."""
 
-    def __init__(self, qa):
+    def __init__(self, qa, libraries: Libraries | None = None):
         self.qa = qa
+        self.libraries = libraries or Libraries(qa)
 
-    def status(self) -> str:
-        qa = self.qa
+    def status(self, collection: str | None = None) -> str:
+        qa = self.libraries.get(collection)
         qa.retriever.refresh()  # the table is read lazily: count what the store holds now
         n = len(qa.retriever.articles)
         if qa.answerer.name == "extractive":
             return f"**{n} article(s)** · answering with **offline extractive answerer** ({qa.answerer.describe()})"
         return f"**{n} article(s)** · answering with **LLM: {_escape(qa.answerer.name)}**"
 
-    def respond(self, message, history, selected):
+    def respond(self, message, history, selected, since=None, until=None, collection=None):
+        """One question: the answer streams into the chat, its sources into the side panel.
+        ``since``/``until``: the date range (YYYY-MM-DD, empty = open); ``collection``: the library."""
         import gradio as gr
 
         from rag.errors import LLMUnavailableError, RagError
@@ -179,14 +221,16 @@ class _Chat:
             return
         history += [{"role": "user", "content": message}, {"role": "assistant", "content": ""}]
         ids = [_id_of(s) for s in selected or []] or None
+        dates = {"since": (since or "").strip() or None, "until": (until or "").strip() or None}
         try:
-            yield from self._stream(self.qa, message, history, ids)
+            qa = self.libraries.get(collection)
+            yield from self._stream(qa, message, history, ids, dates)
         except LLMUnavailableError as e:  # fall back to the offline answerer and say so
-            offline = self.qa.offline()
+            offline = qa.offline()
             history[-1]["content"] = ""
             gr.Warning(f"{e} — answering offline instead.")
             shown = gr.update()
-            for _, shown, _ in self._stream(offline, message, history, ids):
+            for _, shown, _ in self._stream(offline, message, history, ids, dates):
                 yield history, shown, ""
             # The toast fades; the answer itself keeps saying where it came from.
             history[-1]["content"] += "\n\n*(The LLM endpoint is unreachable: answered offline.)*"
@@ -196,14 +240,14 @@ class _Chat:
             yield history, "", ""
 
     @staticmethod
-    def _stream(engine, message, history, ids):
+    def _stream(engine, message, history, ids, dates=None):
         import gradio as gr
 
         from rag.types import Answer
 
         prior = history[:-2]
         text = ""
-        for item in engine.stream(message, history=prior, article_ids=ids):
+        for item in engine.stream(message, history=prior, article_ids=ids, **(dates or {})):
             if isinstance(item, Answer):
                 history[-1]["content"] = answer_markdown(item)
                 yield history, sources_html(engine, item), ""
@@ -216,29 +260,33 @@ class _Chat:
 class _Library:
     """The library's handlers: list, add (files, a URL, pasted text), delete."""
 
-    def __init__(self, qa):
+    def __init__(self, qa, libraries: Libraries | None = None):
         self.qa, self.settings = qa, qa.settings
+        self.libraries = libraries or Libraries(qa)
         # A bounded pool: a few fetches at once, none waiting on another's slow server.
         self.fetches = ThreadPoolExecutor(self.settings.fetch.workers, thread_name_prefix="fetch")
 
-    def refresh(self):
+    def refresh(self, collection: str | None = None):
         import gradio as gr
 
-        rows = [[a.title, display_source(a.source), a.published or "", a.chunks, a.id] for a in _articles(self.qa)]
+        qa = self.libraries.get(collection)
+        rows = [[a.title, display_source(a.source), a.published or "", a.chunks, a.id] for a in _articles(qa)]
         choices = [f"{r[0]} ⟨{r[4]}⟩" for r in rows]
-        return rows, gr.update(choices=choices), gr.update(choices=choices, value=None), _Chat(self.qa).status()
+        status = _Chat(qa, self.libraries).status(collection)
+        return rows, gr.update(choices=choices, value=[]), gr.update(choices=choices, value=None), status
 
-    def add(self, files, url, pasted, paste_title):
+    def add(self, files, url, pasted, paste_title, collection=None):
         """Uploads and pasted text at once; a URL is fetched in a worker while the result box
         says it is still fetching."""
         docs, failed = self._local_docs(files, pasted, paste_title)
         if not (docs or failed or (url or "").strip()):
-            yield "Nothing to add: upload a file, give a URL or paste text.", *self.refresh()
+            yield "Nothing to add: upload a file, give a URL or paste text.", *self.refresh(collection)
             return
         if (url or "").strip():
             fetched = yield from self._fetch(url.strip())
             (failed if isinstance(fetched, tuple) else docs).append(fetched)
-        yield ingest_report(ingest_docs(docs, self.settings, failed)), *self.refresh()
+        settings = self.libraries.get(collection).settings
+        yield ingest_report(ingest_docs(docs, settings, failed)), *self.refresh(collection)
 
     def _local_docs(self, files, pasted, paste_title):
         docs, failed = [], []
@@ -266,13 +314,13 @@ class _Library:
             except SourceError as e:
                 return (url, str(e))
 
-    def delete(self, choice):
+    def delete(self, choice, collection=None):
         if choice:
             try:
-                self.qa.delete(_id_of(choice))
+                self.libraries.get(collection).delete(_id_of(choice))
             except ArticleNotFoundError:
                 pass  # deleted meanwhile (another tab, the CLI): it is gone either way
-        return *self.refresh(), f"Deleted {_escape(choice)}." if choice else "Choose an article to delete."
+        return *self.refresh(collection), f"Deleted {_escape(choice)}." if choice else "Choose an article to delete."
 
     # -- API endpoints (gradio_client) ------------------------------------------------
     def text_api(self, text: str) -> str:
@@ -293,7 +341,7 @@ class _Library:
         return ingest_report(ingest_docs(docs, self.settings, failed))
 
 
-def _library_editing(lib: _Library, table, scope, victim, status_md) -> None:
+def _library_editing(lib: _Library, table, scope, victim, status_md, collection) -> None:
     import gradio as gr
 
     with gr.Row():
@@ -306,9 +354,9 @@ def _library_editing(lib: _Library, table, scope, victim, status_md) -> None:
     result = gr.Markdown(elem_id="ingest-result")
     del_btn = gr.Button("Delete", variant="stop")
     workers = lib.settings.fetch.workers
-    add_btn.click(lib.add, [files, url, pasted, paste_title], [result, table, scope, victim, status_md],
+    add_btn.click(lib.add, [files, url, pasted, paste_title, collection], [result, table, scope, victim, status_md],
                   api_name=False, concurrency_limit=workers)
-    del_btn.click(lib.delete, [victim], [table, scope, victim, status_md, result], api_name=False)
+    del_btn.click(lib.delete, [victim, collection], [table, scope, victim, status_md, result], api_name=False)
 
 
 def _ingest_endpoints(lib: _Library) -> None:
@@ -350,6 +398,8 @@ def ingest_report(r) -> str:
 @click.command()
 @click.option("--db", default=None, help="Store directory (env RAG_DB).")
 @click.option("--chroma-url", default=None, help="Chroma server URL (env RAG_CHROMA_URL).")
+@click.option("--collection", default=None, metavar="NAME",
+              help="The library to open first (env RAG_COLLECTION); the app lists the others.")
 @click.option("--llm", default=None, help="Answerer SPEC (env RAG_LLM); default extractive.")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to bind; anything but loopback needs --auth (or --insecure-no-auth).")
@@ -359,12 +409,13 @@ def ingest_report(r) -> str:
 @click.option("--allow-private-urls", is_flag=True, default=None,
               help="Let the Library fetch loopback/private addresses (an intranet); off by default.")
 @click.option("--insecure-no-auth", is_flag=True, help="Bind to a non-loopback address without a login.")
-def main(db, chroma_url, llm, host, port, auth, read_only, allow_private_urls, insecure_no_auth):
+def main(db, chroma_url, collection, llm, host, port, auth, read_only, allow_private_urls, insecure_no_auth):
     """Serve the chat app."""
     from rag.api import ArticleQA
     from rag.settings import Settings
 
     settings = app_settings(Settings(), db, chroma_url, llm, auth, read_only, allow_private_urls)
+    settings = settings.override(collection=collection)
     logins = parse_auth(settings.ui_auth)
     refuse_open_bind(host, logins, insecure_no_auth)
     ensure_articles(settings)

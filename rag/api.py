@@ -68,14 +68,16 @@ def _without_time(turn: Turn, asked: When) -> Turn:
 class ArticleQA:
     def __init__(self, db: str | Path | None = None, *, chroma_url: str | None = None,
                  llm=None, settings: Settings | None = None, store: ArticleStore | None = None,
-                 collection: str | None = None):
+                 collection: str | None = None, embedder=None):
         """``llm``: a SPEC string (see Settings.llm) or a LangChain chat model instance;
-        ``collection``: which library of the store (see Settings.collection)."""
+        ``collection``: which library of the store (see Settings.collection); ``embedder``: an
+        already loaded embedding backend to share (e.g. another collection's)."""
         spec = llm if isinstance(llm, str) else None
         self.settings = (settings or Settings()).override(
             db=Path(db) if db else None, chroma_url=chroma_url, llm=spec, collection=collection)
         with ThreadPoolExecutor(3) as pool:  # the models load while the store opens and warms: faster start
-            embedder = pool.submit(get_embedder, self.settings.embedding)
+            loaded = embedder
+            embedder = pool.submit(lambda: loaded or get_embedder(self.settings.embedding))
             # Only a trained reader has a model to load; the default heuristic one adds nothing here.
             reader = pool.submit(_preload_reader, self.settings.answer) if self.settings.answer.reader == "trained" else None
             self.store = store or ArticleStore.open(self.settings)
