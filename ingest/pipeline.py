@@ -107,7 +107,7 @@ class Ingestor:
         self.store.check_model(self.embedder.model_id, self.embedder.dim, claim=True)
         self.report = IngestReport()
         self.known = self.store.table()
-        self.by_hash = {m.hash: m.id for m in self.known.values()}  # duplicate check without a query
+        self.by_text = {m.same_text_key: m.id for m in self.known.values()}  # duplicate check without a query
         self.pending: list[_Pending] = []
         self.changed = False
         # The last run died mid-write: sweep what it left. Not in a --workers worker: there "dirty"
@@ -141,7 +141,8 @@ class Ingestor:
         if old and old.hash == h:
             self.report.unchanged.append(aid)
             return
-        holder = self._holder_of(h, aid)
+        th = hashlib.sha1(doc.text.encode("utf-8")).hexdigest()
+        holder = self._holder_of(th, aid)
         if holder:
             self.report.duplicates.append((doc.source, holder))
             return
@@ -152,16 +153,17 @@ class Ingestor:
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         meta = ArticleMeta(aid, doc.title, doc.source, doc.published, h, len(chunks),
                            added=(old.added if old else None) or now, updated=now if old else None,
-                           pages=doc.pages)
+                           pages=doc.pages, text_hash=th)
         self.known[aid] = meta
-        self.by_hash[h] = aid
+        self.by_text[th] = aid
         self.pending.append(_Pending(meta, doc.text, chunks, old is None))
 
-    def _holder_of(self, h: str, aid: str) -> str | None:
-        """Another article (stored or staged in this run) holding exactly this content."""
-        holder = self.by_hash.get(h)
+    def _holder_of(self, th: str, aid: str) -> str | None:
+        """Another article (stored or staged in this run) holding exactly this text (its title
+        and date may differ: a wire story under two headlines is one article)."""
+        holder = self.by_text.get(th)
         known = self.known.get(holder) if holder else None
-        return holder if holder != aid and known is not None and known.hash == h else None
+        return holder if holder != aid and known is not None and known.same_text_key == th else None
 
     def flush(self) -> None:
         """Embed every staged sentence in one batch, then write the whole group: all

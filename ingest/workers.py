@@ -90,7 +90,7 @@ def _finish(run: Ingestor, report: IngestReport, before: dict, prune_roots) -> I
     run.known = run.store.table()  # what the workers wrote
     by_hash: dict[str, list] = {}
     for meta in run.known.values():
-        by_hash.setdefault(meta.hash, []).append(meta)
+        by_hash.setdefault(meta.same_text_key, []).append(meta)
     for metas in by_hash.values():
         keep = min(metas, key=lambda m: (m.id not in before, m.id))
         for m in metas:

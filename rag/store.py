@@ -72,12 +72,18 @@ class ArticleMeta:
     added: str | None = None  # when first ingested (UTC, ISO)
     updated: str | None = None  # when its text last changed on re-ingest (UTC, ISO)
     pages: tuple[int, ...] = ()  # a PDF's page start offsets in the text (page n starts at pages[n-1])
+    text_hash: str = ""  # of the text alone: the same story under another title or URL is a duplicate
+
+    @property
+    def same_text_key(self) -> str:
+        """What duplicates are found by (stores written before text hashes: the full hash)."""
+        return self.text_hash or self.hash
 
 
 def _meta(article_id: str, m: dict) -> ArticleMeta:
     pages = tuple(int(x) for x in m["pages"].split(",")) if m.get("pages") else ()
     return ArticleMeta(article_id, m["title"], m["source"], m.get("published") or None, m["hash"], m["chunks"],
-                       m.get("added") or None, m.get("updated") or None, pages)
+                       m.get("added") or None, m.get("updated") or None, pages, m.get("thash") or "")
 
 
 def open_client(db: Path | str | None, chroma_url: str = "", create: bool = False):
@@ -277,7 +283,7 @@ class ArticleStore:
         """Write article records (with their text): the moment they become visible."""
         metas = [{"title": a.title, "source": a.source, "published": a.published or "", "hash": a.hash,
                   "chunks": a.chunks, "added": a.added or "", "updated": a.updated or "",
-                  "pages": ",".join(map(str, a.pages))} for a, _ in items]
+                  "pages": ",".join(map(str, a.pages)), "thash": a.text_hash} for a, _ in items]
         self._upsert(self.articles, ids=[a.id for a, _ in items], embeddings=[_UNIT] * len(items),
                      documents=[t for _, t in items], metadatas=metas)
 
