@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from rag.cli.ask import render
-from rag.cli.common import llm_options, make_qa, store_options
+from rag.cli.common import date_options, llm_options, make_qa, store_options
 from rag.errors import BadInputError
 from rag.types import Answer
 
@@ -12,8 +12,13 @@ from rag.types import Answer
 @click.command("chat")
 @store_options
 @llm_options
-def chat(db, chroma_url, collection, llm, model, base_url, api_key):
+@date_options
+def chat(db, chroma_url, collection, llm, model, base_url, api_key, since, until, as_of):
     """Talk with the articles; each answer streams in with its sources."""
+    from rag.dates import parse_day
+
+    dates = {"since": parse_day(since, "--since"), "until": parse_day(until, "--until"),
+             "as_of": parse_day(as_of, "--as-of")}
     qa = make_qa(db, chroma_url, llm, model, base_url, api_key, collection)
     qa.retriever.refresh()  # the article table is read lazily: count what the store holds now
     how = f"{qa.answerer.name} ({qa.answerer.describe()})" if hasattr(qa.answerer, "describe") else qa.answerer.name
@@ -30,16 +35,16 @@ def chat(db, chroma_url, collection, llm, model, base_url, api_key):
         if not question.strip():
             continue
         try:
-            ans = _stream(qa, question, history)
+            ans = _stream(qa, question, history, dates)
         except BadInputError as e:
             click.echo(f"error: {e}", err=True)
             continue
         history += [{"role": "user", "content": question}, {"role": "assistant", "content": ans.text}]
 
 
-def _stream(qa, question: str, history) -> Answer:
+def _stream(qa, question: str, history, dates: dict) -> Answer:
     final = None
-    for item in qa.stream(question, history=history):
+    for item in qa.stream(question, history=history, **dates):
         if isinstance(item, Answer):
             final = item
         else:
