@@ -133,3 +133,22 @@ def test_an_answer_citing_sources_of_different_dates_names_the_newest():
     assert ans.text.startswith("As of 2005-03-15: ")
     assert ans.text.endswith("(Sources differ in date: source 2 is the newest, 2005-03-15; others 2005-02-08.)")
     assert [ans.text[m:m + 3] for m in ans.markers] == ["[1]", "[2]"]
+
+
+@pytest.mark.parametrize("phrase", ["yesterday", "today", "last week", "this week", "last month", "this month",
+                                    "last year", "this year", "two weeks ago", "3 days ago", "a month ago",
+                                    "a year ago", "May 2007", "29 May", "May 29, 2007", "2005", "2007-05-28",
+                                    "March", "Feb. 14, 2005"])
+def test_the_fast_calendar_path_agrees_with_dateparser(phrase):
+    from datetime import datetime
+
+    from rag.dates import _calendar, _parser, _period, _relative
+
+    for as_of in (AS_OF, date(2006, 1, 1), date(2008, 2, 29)):
+        text = phrase.lower()
+        fast = _calendar(text, as_of) or _relative(text, as_of)
+        got = _parser(datetime.combine(as_of, datetime.min.time())).get_date_data(text)
+        slow = _period(got.date_obj.date(), got.period, text)
+        if text.startswith("this "):
+            slow = (slow[0], as_of)
+        assert fast == slow, (phrase, as_of)

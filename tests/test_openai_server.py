@@ -163,3 +163,16 @@ def test_serve_refuses_an_open_bind_without_a_key():
 
     r = CliRunner().invoke(main, ["serve", "--host", "0.0.0.0"])
     assert r.exit_code == 2 and "--api-key" in r.output
+
+
+def test_date_filters_in_the_request(server, client):
+    ask = lambda **dates: client.chat.completions.create(  # noqa: E731
+        model="news-rag", messages=[{"role": "user", "content": "What did Iran offer?"}], extra_body=dates)
+    r = ask(since="2007-05-01", until="2007-05-31")
+    assert not r.model_extra["refused"] and {c["published"] for c in r.model_extra["citations"]} == {"2007-05-29"}
+    assert "(2007-05-29)" in r.choices[0].message.content  # the Sources footer shows each date
+    r = ask(since="2008-01-01")
+    assert r.model_extra["refused"] and "no article is dated since 2008-01-01" in r.choices[0].message.content
+    bad = httpx.post(f"{server}/chat/completions", headers={"Authorization": f"Bearer {KEY}"},
+                     json={"messages": [{"role": "user", "content": "What did Iran offer?"}], "since": "soon"})
+    assert bad.status_code == 400 and bad.json()["error"]["param"] == "since"

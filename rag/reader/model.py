@@ -85,7 +85,7 @@ class Reader:
             return []
         logit, diff, spans, scores = self.raw(question, sentences, contexts)
         w_cls, w_span, bias = self.meta.get("combine", (1.0, 0.0, 0.0))
-        probs = 1.0 / (1.0 + np.exp(-(w_cls * logit + w_span * diff + bias)))
+        probs = 1.0 / (1.0 + np.exp(-np.clip(w_cls * logit + w_span * diff + bias, -50.0, 50.0)))  # no overflow warning
         return [Reading(float(p), s, float(sc), float(lg), float(df))
                 for p, s, sc, lg, df in zip(probs, spans, scores, logit, diff)]
 
