@@ -59,10 +59,12 @@ def _preload_reader(settings) -> None:
 
 
 def _without_time(turn: Turn, asked: When) -> Turn:
-    """The turn with the question's time phrase taken out (the date filter handles it)."""
-    if not asked.phrase:
+    """The turn with the question's time words taken out (the date filter or the recency order
+    handles them); "What's the latest on X?" searches for X and keeps its question."""
+    if not (asked.phrase or asked.recency or asked.topic):
         return turn
-    return dataclasses.replace(turn, query=asked.strip(turn.query), question=asked.strip(turn.question))
+    question = turn.question if asked.topic else asked.strip(turn.question)
+    return dataclasses.replace(turn, query=asked.strip(turn.query), question=question)
 
 
 class ArticleQA:
@@ -180,7 +182,7 @@ class ArticleQA:
         for passages, note, turn in tries:
             if not passages:
                 continue
-            if asked.topic and (lede := self._lede(passages[0])):
+            if asked.topic and self.answerer.name == "extractive" and (lede := self._lede(passages[0])):
                 yield from self._decorated(iter([lede]), asked.latest, note)
                 return
             if self.answerer.name != "extractive":
