@@ -72,11 +72,11 @@ class _Pending:
 
 
 class _Rows:
-    """The Chroma rows of one flush group: sentence rows, then chunk rows (vector = the
-    normalised mean of its sentences' vectors)."""
+    """The Chroma rows of one flush group: sentence rows, then chunk rows (in a layout-2
+    store with the normalised mean of their sentences' vectors)."""
 
-    def __init__(self):
-        self.sentences = 0
+    def __init__(self, means: bool = False):
+        self.sentences, self.means = 0, means  # means: a layout-2 store keeps chunk vectors
         self.sent_ids, self.sent_metas = [], []
         self.chunk_ids, self.chunk_texts, self.chunk_vecs, self.chunk_metas = [], [], [], []
 
@@ -89,7 +89,7 @@ class _Rows:
             self.sent_metas += [{"article_id": a.id, "gen": a.hash}] * n
             self.chunk_ids.append(cid)
             self.chunk_texts.append(c.text)
-            self.chunk_vecs.append(_unit(vectors[row:row + n].mean(axis=0)).tolist())
+            self.chunk_vecs.append(_unit(vectors[row:row + n].mean(axis=0)).tolist() if self.means else None)
             self.chunk_metas.append({"article_id": a.id, "gen": a.hash, "start": c.start, "end": c.end,
                                      "sents": ",".join(f"{s}-{e}" for s, e in c.sentences)})
             row += n
@@ -175,7 +175,7 @@ class Ingestor:
         vectors = self.embedder.embed_documents(texts)
         self.store.set_dirty(True)
         self.changed = True
-        rows = _Rows()
+        rows = _Rows(self.store.chunk_vectors)
         for p in self.pending:
             rows.add(p, vectors[rows.sentences:rows.sentences + sum(len(c.sentences) for c in p.chunks)])
         self.store.write_sentences(rows.sent_ids, vectors.tolist(), rows.sent_metas)

@@ -5,7 +5,7 @@
 - ``<prefix>_chunks``: passages (text, offsets, sentence spans), each tagged with its
   article and the content hash (``gen``) it was cut from. Readers only see chunks whose
   ``gen`` equals the committed article hash, so a half-written replacement is never
-  visible. A chunk's vector is the mean of its sentences' vectors.
+  visible. Chunks are fetched by id, never searched: their vector is a placeholder.
 - ``<prefix>_sentences``: one vector per sentence (id ``<chunk id>:<k>``), the unit of
   dense search: a question matches a sentence far better than a whole passage.
 - ``<prefix>_meta``: the store revision (bumped on every change, so readers notice new
@@ -37,7 +37,12 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 _SPACE = {"hnsw": {"space": "cosine"}}
 _UNIT = [1.0]  # article/meta records need a vector; they are never searched by it
 LOG_DAYS = 30  # revision log entries are kept this long; an older persisted index is rebuilt
-LAYOUT = 2  # 2: sentence vectors in their own collection (layout 1 embedded chunks only)
+# 3: chunks carry a 1-d placeholder vector (only sentence vectors are searched; at 10,000
+#    articles a chunk index of real vectors cost ~100 ms of every first question and 60 MB);
+# 2: chunks carried the mean of their sentence vectors (still read and written as such);
+# 1: chunks only, no sentence vectors (refused: re-ingest).
+LAYOUT = 3
+READABLE_LAYOUTS = (2, 3)
 OLD_LAYOUT = ("this store was written by an older version of news-rag (no sentence vectors); "
               "re-ingest your articles into a new store: rag-ingest SOURCES --db NEW_DIR")
 
@@ -158,6 +163,7 @@ class ArticleStore:
     def __init__(self, client, prefix: str = "news", create: bool = False):
         self.client = client
         self.prefix = prefix
+        self.chunk_vectors = False  # a layout-2 store's chunks hold real vectors (set by check_model)
         get = self._create if create else self._get
         try:
             self.articles, self.chunks, self.sentences, self.meta = (
@@ -194,8 +200,9 @@ class ArticleStore:
         got = self.meta.get(ids=["model"], include=["metadatas"])
         if got["ids"]:
             m = got["metadatas"][0]
-            if m.get("layout", 1) != LAYOUT:
+            if m.get("layout", 1) not in READABLE_LAYOUTS:
                 raise StoreMismatchError(OLD_LAYOUT)
+            self.chunk_vectors = m["layout"] == 2
             if m["model_id"] != model_id or m["dim"] != dim:
                 if m["model_id"].split("#")[0] == model_id.split("#")[0]:
                     want = m["model_id"].partition("#")[2] or "fp32"
@@ -294,7 +301,10 @@ class ArticleStore:
 
     # -- chunks --------------------------------------------------------------------
     def write_chunks(self, ids, texts, embeddings, metadatas) -> None:
-        self._upsert(self.chunks, ids=ids, documents=texts, embeddings=embeddings, metadatas=metadatas)
+        """Chunk records; ``embeddings`` (their mean sentence vectors) are stored only in a
+        layout-2 store, a placeholder otherwise."""
+        vectors = embeddings if self.chunk_vectors else [_UNIT] * len(ids)
+        self._upsert(self.chunks, ids=ids, documents=texts, embeddings=vectors, metadatas=metadatas)
 
     def write_sentences(self, ids, embeddings, metadatas) -> None:
         """Sentence vectors (no text: a sentence is its chunk's text at the chunk's spans)."""

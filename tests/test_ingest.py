@@ -6,6 +6,7 @@ import pytest
 
 from ingest import ingest
 from ingest.pipeline import Ingestor, article_id
+from rag.api import ArticleQA
 from rag.store import ArticleStore
 from tests import fakes
 
@@ -128,6 +129,25 @@ def test_a_store_from_an_older_layout_gets_a_clear_message(fake_settings, articl
     store.client.delete_collection(store.sentences.name)  # layout 1 had no sentence collection
     with pytest.raises(StoreMismatchError, match="re-ingest your articles into a new store"):
         ArticleStore.open(fake_settings)
+
+
+def test_chunks_carry_no_vector_of_their_own_and_layout_2_stores_keep_theirs(fake_settings, articles_dir, tmp_path):
+    """Only sentence vectors are searched: a new store gives chunks a 1-d placeholder (no chunk
+    vector index to load at the first question). A store written before (layout 2, chunks with
+    the mean of their sentence vectors) is still read, answered from and written the same way."""
+    ingest([str(articles_dir)], settings=fake_settings)
+    new = ArticleStore.open(fake_settings)
+    assert {len(v) for v in new.chunks.get(include=["embeddings"])["embeddings"]} == {1}
+    old_settings = fake_settings.model_copy(update={"db": tmp_path / "layout2"})
+    old = ArticleStore.open(old_settings, create=True)
+    old.meta.upsert(ids=["model"], embeddings=[[1.0]], metadatas=[{"model_id": "fake-hash-64", "dim": 64, "layout": 2}])
+    old.chunks.upsert(ids=["seed"], embeddings=[[0.125] * 64], documents=["x"],
+                      metadatas=[{"article_id": "none", "gen": "none", "start": 0, "end": 1, "sents": "0-1"}])
+    report = ingest([str(articles_dir)], settings=old_settings)
+    assert len(report.added) == 2 and report.repaired_chunks == 0
+    dims = {len(v) for v in ArticleStore.open(old_settings).chunks.get(include=["embeddings"])["embeddings"]}
+    assert dims == {64}
+    assert not ArticleQA(settings=old_settings).ask("How much did oil prices rise?").refused
 
 
 def _snapshot_view(snap):
