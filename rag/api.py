@@ -162,17 +162,29 @@ class ArticleQA:
             return
         bare = _without_time(turn, asked)
         if asked.bounded:
-            period = admitted(pub, hard.narrowed(asked.since, asked.until), base, False)
-            if period:
-                yield search(bare, period), "", bare
-            note = f"Nothing {'says' if period else 'was published'} {asked.describe()}; from other dates:"
-            yield search(turn, base), note, turn  # "in 1998" may be when it happened, not when reported
-            yield search(bare, base), note, bare
+            yield from self._period_tries(turn, bare, search, pub, base, asked, hard)
             return
         passages = search(bare, base)
-        for aid in newest_relevant(passages, pub, d.latest_share):
+        for aid in newest_relevant(passages, pub, d.relevant_share):
             yield search(bare, [aid]), "", bare
         yield passages, "", bare
+
+    def _period_tries(self, turn: Turn, bare: Turn, search, pub, base, asked: When, hard: When):
+        """The asked period's articles first when they are about as relevant as the best of all
+        (a preference, not a filter: "in 1998" may be when it happened, not when reported);
+        then all dates, saying so when the relevant articles are dated at all."""
+        share = self.settings.dates.relevant_share
+        everywhere = search(turn, base)
+        period = admitted(pub, hard.narrowed(asked.since, asked.until), base, False)
+        inside = search(bare, period) if period else []
+        if inside and (not everywhere or inside[0].score >= share * everywhere[0].score):
+            yield inside, "", bare
+        if not any(pub.get(p.article_id) for p in everywhere[:3]):
+            yield everywhere, "", turn  # undated articles (an encyclopedia): the date is part of the question
+            return
+        note = f"Nothing {'says' if period else 'was published'} {asked.describe()}; from other dates:"
+        yield everywhere, note, turn
+        yield search(bare, base), note, bare
 
     def _answer_tries(self, tries, history: list[dict], asked: When) -> Iterator[str | Answer]:
         """The first try the answerer does not refuse (an LLM streams from the first non-empty

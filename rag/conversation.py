@@ -127,7 +127,8 @@ def _swap_focus(prev_q: str, new: str) -> str:
 
 
 def _short_of(said: str) -> str | None:
-    m = re.match(r"\*\*(.+?)\*\*", said)
+    """The short answer in bold, at the start or after a dated lead ("As of 2005-04-20: **…**")."""
+    m = re.match(r"(?:[^*\n]{0,160}?: )?\*\*(.+?)\*\*", said)
     return m.group(1) if m else None
 
 

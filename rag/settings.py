@@ -136,10 +136,11 @@ class DateSettings(BaseModel):
     keep_undated: bool = Field(
         True, description="Articles without a publication date stay in date-filtered searches; false "
         "excludes them from --since/--until filters.")
-    latest_share: float = Field(
-        0.6, description="For 'latest' questions: retrieved passages scoring at least this share of the best "
-        "one count as relevant (follow-ups of one story score 0.6-0.9 of it on the dated-news set, other "
-        "stories under 0.45); the newest article among them is read first.")
+    relevant_share: float = Field(
+        0.6, description="Passages scoring at least this share of the best one count as relevant: for "
+        "'latest' questions the newest relevant article is read first; an asked period's articles are read "
+        "first when their best passage reaches this share of the best of all (follow-ups of one story score "
+        "0.6-0.9 of it on the dated-news set, other stories under 0.45).")
 
 
 class UISettings(BaseModel):

@@ -4,10 +4,11 @@ article is the newest relevant one, and the dated wording of an answer.
 How a question's time is used (``rag.api.ArticleQA``):
 - explicit ``since``/``until`` (``--since/--until``, the UI's range) are a hard filter;
 - a time phrase in the question ("in May 2007") is a *preference*: the articles published
-  then are read first; when none of them answers, all dates are read and the answer says so
-  (a 2007 article may well report what happened in 1998);
-- "latest"/"most recent"/"now": the relevant articles (retrieved passages scoring at least ``latest_share``
-  of the best) are read newest first, and the answer starts "As of <date>:".
+  then are read first when they are about as relevant as the best of all (``relevant_share``);
+  when none of them answers, all dates are read and the answer says so (a 2007 article may
+  well report what happened in 1998); among undated articles the phrase stays in the question;
+- "latest"/"most recent"/"now": the relevant articles (retrieved passages scoring at least
+  ``relevant_share`` of the best) are read newest first, and the answer starts "As of <date>:".
 """
 from __future__ import annotations
 
