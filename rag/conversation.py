@@ -84,8 +84,18 @@ def resolve(question: str, history) -> Turn:
     said = re.sub(r"\s*\[\d+\]", "", (turns(history, "assistant") or [""])[-1])
     asked = standalone(question, prev_q, said)
     names = [n for n in named_in(said) if n.lower() not in asked.lower()]
-    query = " ".join(x for x in [asked, prev_q, " ".join(names[:4])] if x)
+    # A follow-up made whole ("What is the capital of it?" → "… of Kenya?") searches for itself;
+    # one still leaning on the last turn searches with it, and the names the answer gave.
+    context = [] if _resolved(question, asked) else [prev_q, " ".join(names[:4])]
+    query = " ".join(x for x in [asked, *context] if x)
     return Turn(query, asked, said)
+
+
+def _resolved(question: str, asked: str) -> bool:
+    """Every pronoun of the follow-up was replaced by a name (nothing left pointing back);
+    "that offer" → "the offer" names nothing, so that one still searches with the last turn."""
+    named = set(_CAPS.findall(asked)) - set(_CAPS.findall(question))
+    return bool(named) and not _FOLLOW_UP.search(asked) and not _ELLIPSIS.match(question.strip())
 
 
 _WH = re.compile(r"\b(?:what|who|whom|whose|when|where|why|how|which|did|does|do|is|are|was|were|can|could|will|would)\b", re.I)
@@ -104,7 +114,7 @@ def standalone(question: str, prev_q: str, said: str) -> str:
     if m and not _WH.search(m.group("rest")):
         return _swap_focus(prev_q, m.group("rest"))
     q = re.sub(r"^(?:and|but|so)\s+", "", question.strip(), flags=re.I)
-    person, thing = _person(said, prev_q), focus_of(prev_q) or _short_of(said)
+    person, thing = _person(said, prev_q), thing_of(prev_q) or _short_of(said)
     if person:
         q = _POSSESSIVE.sub(f"{person}'s", _PERSONAL.sub(person, q))
     if thing:
@@ -118,6 +128,18 @@ def focus_of(question: str) -> str | None:
     words = question.split(maxsplit=1)
     m = _CAPS.search(words[1]) if len(words) > 1 else None
     return m.group(0).rstrip("?.!,") if m else None
+
+
+def thing_of(question: str) -> str | None:
+    """What "it"/"they" most likely points back to: the *last* named thing of the previous
+    question ("the role of Doctor Who", "move his court to Warsaw"), a possessive reduced to its
+    owner ("Kenya's HDI" → "Kenya"). The first phrase is often the person acting on it."""
+    words = question.split(maxsplit=1)
+    found = _CAPS.findall(words[1]) if len(words) > 1 else []
+    if not found:
+        return None
+    last = found[-1].rstrip("?.!,")
+    return re.split(r"[’']s\b", last, maxsplit=1)[0] if re.search(r"[’']s\b", last) else last
 
 
 def _swap_focus(prev_q: str, new: str) -> str:

@@ -77,6 +77,23 @@ def test_follow_ups_are_made_standalone():
     assert standalone("How long did it last?", "When did the French and Indian War start?", "") \
         == "How long did the French and Indian War last?"
     assert standalone("Who made that offer?", "What did Iran offer?", "") == "Who made the offer?"
+    # "it" points at the last named thing, not at the person acting on it
+    assert standalone("What planet is it from?", "Who followed Matt Smith in the role of Doctor Who?", "") \
+        == "What planet is Doctor Who from?"
+    assert standalone("When did it become the capital?", "What year did King Sigismund III Vasa move his court to "
+                      "Warsaw?", "") == "When did Warsaw become the capital?"
+    assert standalone("What attracts tourists to it?", "What is Kenya's HDI?", "") == "What attracts tourists to Kenya?"
+
+
+def test_a_follow_up_made_whole_searches_for_itself():
+    from rag.conversation import resolve
+
+    history = [{"role": "user", "content": "Where is Kenya located?"},
+               {"role": "assistant", "content": "Kenya lies on the equator. [1]"}]
+    assert resolve("What is the capital of it?", history).query == "What is the capital of Kenya?"
+    leaning = resolve("Who made that offer?", [{"role": "user", "content": "What did Iran offer?"},
+                                                {"role": "assistant", "content": "Mr. Kazemi offered help. [1]"}])
+    assert leaning.question == "Who made the offer?" and "What did Iran offer?" in leaning.query
 
 
 
