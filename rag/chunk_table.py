@@ -162,19 +162,20 @@ class ChunkTable:
 
 
 class TextCache:
-    """Chunk texts by id, fetched from the store in one round trip per miss batch; bounded LRU."""
+    """Chunk texts by chunk id, cut from their articles' text (fetched in one round trip per
+    miss batch); bounded LRU."""
 
     LIMIT = 20_000
 
     def __init__(self, store):
         self.store, self._texts, self._lock = store, OrderedDict(), threading.Lock()
 
-    def get(self, ids: list[str]) -> dict[str, str]:
+    def get(self, locators: list[Locator]) -> dict[str, str]:
         with self._lock:
-            have = {i: self._texts[i] for i in ids if i in self._texts}
+            have = {c.id: self._texts[c.id] for c in locators if c.id in self._texts}
             for i in have:
                 self._texts.move_to_end(i)
-        missing = [i for i in dict.fromkeys(ids) if i not in have]
+        missing = list({c.id: c for c in locators if c.id not in have}.values())
         if missing:
             got = self.store.chunk_texts(missing)
             have.update(got)

@@ -120,7 +120,7 @@ class HybridRetriever:
         if with_previous:
             rows += [p for r in rows if (p := snap.table.previous(r)) is not None]
         locs = {r: snap.table.locator(r) for r in dict.fromkeys(rows)}
-        texts = self.texts.get([c.id for c in locs.values()])
+        texts = self.texts.get(list(locs.values()))
         return {r: ChunkRecord(c.id, c.article_id, c.start, c.end, texts[c.id], c.sentences)
                 for r, c in locs.items() if c.id in texts}  # a chunk deleted meanwhile drops out
 

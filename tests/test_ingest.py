@@ -187,3 +187,22 @@ def test_a_long_lived_reader_rereads_only_what_changed(fake_settings, articles_d
     texts = " ".join(c.text for c in reader.records(snap, np.flatnonzero(snap.table.live_mask())).values())
     assert "fell sharply" in texts and "Ferries" not in texts
     assert reader.search("Who won the cup final?", 1)[0].text.startswith("The home side won")
+
+
+def test_chunk_text_is_cut_from_the_committed_article_and_never_from_a_newer_version(fake_settings, tmp_path):
+    """Answering reads chunk text from the article record (the chunk collection stays closed);
+    a chunk of an older version of the article is left out, never cut from the new text."""
+    from rag.index_cache import sync
+
+    story = tmp_path / "strike.md"
+    story.write_text("# Strike\n\nDock workers walked out on Monday. About 1,200 joined the strike.\n")
+    ingest([str(story)], settings=fake_settings)
+    store = ArticleStore.open(fake_settings)
+    old = sync(store, None, None)
+    locs = [old.table.locator(r) for r in range(len(old.table))]
+    (article,) = store.table().values()
+    text = store.article(article.id).text
+    assert store.chunk_texts(locs) == {c.id: text[c.start:c.end] for c in locs}
+    story.write_text("# Strike\n\nDock workers walked out on Monday. By Tuesday 3,400 had joined the strike.\n")
+    ingest([str(story)], settings=fake_settings)
+    assert store.chunk_texts(locs) == {}  # the old generation's offsets would cut the new text wrongly
