@@ -246,7 +246,7 @@ class VectorCache:
     """Sentence vectors by id: from memory, else one Chroma ``get`` for all that are missing,
     else (sentences not stored as such, e.g. from ``vectors_for``) embedded on the spot. Bounded."""
 
-    LIMIT = 200_000
+    LIMIT = 50_000  # ~75 MB of 384-d vectors: a long-lived process stays bounded (~500 questions of reuse)
 
     def __init__(self, store: ArticleStore):
         self.store, self._vecs = store, {}
