@@ -167,14 +167,20 @@ class HybridRetriever:
     def sentence_before(self, article_id: str, start: int) -> str:
         """The sentence just before the one at ``start`` (for "He said..." sentences)."""
         snap = self.snap
-        spans = [(r, k, s) for r in snap.table.rows_of(article_id)
-                 for k, s in enumerate(snap.table.locator(r).sentences)]
-        i = next((i for i, (_, _, (s, _)) in enumerate(spans) if s == start), None)
-        if not i:
+        row = snap.table.row_at(article_id, start)
+        if row is None:
             return ""
-        row, k, _ = spans[i - 1]
+        starts = [s for s, _ in snap.table.locator(row).sentences]
+        k = starts.index(start) if start in starts else None
+        if k is None:
+            return ""
+        if k == 0:  # the last sentence of the chunk before
+            row = snap.table.previous(row)
+            if row is None:
+                return ""
+            k = len(snap.table.locator(row).sentences)
         rec = self.records(snap, [row]).get(row)
-        return rec.sentence(k) if rec else ""
+        return rec.sentence(k - 1) if rec else ""
 
     # -- stage 2: sentences ----------------------------------------------------------------
     def score_sentences(self, snap: Snapshot, query: str, qv, rows: list[int],
@@ -235,10 +241,10 @@ def _passage(c: ChunkRecord, lo: int, hi: int, score: float, metas: dict) -> Pas
 
 
 def _sentence_id(snap: Snapshot, article_id: str, start: int, end: int) -> str | None:
-    for r in snap.table.rows_of(article_id):
-        c = snap.table.locator(r)
-        if (start, end) in c.sentences:
-            return f"{c.id}:{c.sentences.index((start, end))}"
+    row = snap.table.row_at(article_id, start)
+    c = snap.table.locator(row) if row is not None else None
+    if c is not None and (start, end) in c.sentences:
+        return f"{c.id}:{c.sentences.index((start, end))}"
     return None
 
 
