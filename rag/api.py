@@ -13,7 +13,7 @@ from typing import Iterator
 
 from rag import index_cache
 from rag.answerers import get_answerer, refusal
-from rag.answerers.base import _pieces
+from rag.answerers.base import text_pieces
 from rag.citations import cited_text, make_citation
 from rag.conversation import Turn, normalize_history
 from rag.dates import When, in_question, parse_day
@@ -225,7 +225,7 @@ class ArticleQA:
             if isinstance(item, Answer):
                 final = dated(with_sources(item, self._metas), latest, note)
                 if speak:
-                    yield from _pieces(final.text)
+                    yield from text_pieces(final.text)
                 yield final
             else:
                 yield item

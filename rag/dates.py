@@ -164,7 +164,7 @@ def _resolve(phrase: str, as_of: date) -> tuple[date | None, date | None]:
     got = _parser(datetime.combine(as_of, datetime.min.time())).get_date_data(text)
     if not got or not got.date_obj:
         return None, None
-    lo, hi = _period(got.date_obj.date(), got.period or "day", text)
+    lo, hi = _period(got.date_obj.date(), got.period or "day")
     if text.startswith("this "):
         hi = as_of
     return lo, hi
@@ -207,7 +207,7 @@ def _relative(text: str, as_of: date) -> tuple[date, date] | None:
         return as_of, as_of
     if text == "yesterday":
         return (as_of - timedelta(days=1),) * 2
-    m = re.fullmatch(rf"(this|last)\s+(week|month|year)", text)
+    m = re.fullmatch(r"(this|last)\s+(week|month|year)", text)
     if m:
         return _this_or_last(m.group(1), m.group(2), as_of)
     m = re.fullmatch(rf"({_NUM})\s+({_UNIT})\s+ago", text)
@@ -218,8 +218,8 @@ def _relative(text: str, as_of: date) -> tuple[date, date] | None:
             return date(as_of.year - n, 1, 1), date(as_of.year - n, 12, 31)
         if unit == "month":
             y, mo = divmod(as_of.year * 12 + as_of.month - 1 - n, 12)
-            return _period(date(y, mo + 1, 1), "month", text)
-        return _period(as_of - timedelta(days=n * (7 if unit == "week" else 1)), unit, text)
+            return _period(date(y, mo + 1, 1), "month")
+        return _period(as_of - timedelta(days=n * (7 if unit == "week" else 1)), unit)
     return None
 
 
@@ -229,11 +229,12 @@ def _this_or_last(which: str, unit: str, as_of: date) -> tuple[date, date]:
         return (monday, as_of) if which == "this" else (monday - timedelta(days=7), monday - timedelta(days=1))
     if unit == "month":
         first = as_of.replace(day=1)
-        return (first, as_of) if which == "this" else _period(first - timedelta(days=1), "month", "")
+        return (first, as_of) if which == "this" else _period(first - timedelta(days=1), "month")
     return (date(as_of.year, 1, 1), as_of) if which == "this" else (date(as_of.year - 1, 1, 1), date(as_of.year - 1, 12, 31))
 
 
-def _period(day: date, period: str, text: str) -> tuple[date, date]:
+def _period(day: date, period: str) -> tuple[date, date]:
+    """The whole day, week (Monday first), month or year holding ``day``."""
     if period == "year":
         return date(day.year, 1, 1), date(day.year, 12, 31)
     if period == "month":

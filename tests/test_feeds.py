@@ -14,7 +14,6 @@ from ingest.feeds import Entry, Listing
 from ingest.follow import add_listing, parse_every
 from ingest.pipeline import Ingestor
 from rag.api import ArticleQA
-from rag.errors import RagError
 
 PAGES = {  # path → (body text); no <title>, no date: those come from the feed
     "/a1": "Dock workers in Rotterdam ended a five-day strike on Tuesday after a pay deal was agreed with the employers.",

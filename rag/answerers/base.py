@@ -33,12 +33,13 @@ class Answerer(ABC):
     def stream(self, question: str, passages: list[Passage], history=None, said: str = "") -> Iterator[str | Answer]:
         """Yield pieces of answer text as produced, then the final Answer (with citations)."""
         ans = self.answer(question, passages, history, said)
-        for piece in _pieces(ans.text):
+        for piece in text_pieces(ans.text):
             yield piece
         yield ans
 
 
-def _pieces(text: str) -> Iterator[str]:
+def text_pieces(text: str) -> Iterator[str]:
+    """The text word by word (what a streamed answer yields when it was made at once)."""
     words = text.split(" ")
     for i, w in enumerate(words):
         yield w if i == len(words) - 1 else w + " "
