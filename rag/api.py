@@ -138,10 +138,10 @@ class ArticleQA:
     def _when(self, question: str, since, until, as_of) -> tuple[When, When]:
         """(the time the question asks about, the explicit filter)."""
         d = self.settings.dates
-        lo, hi = parse_day(since, "--since"), parse_day(until, "--until")
+        lo, hi = parse_day(since, "the since date"), parse_day(until, "the until date")
         if lo and hi and lo > hi:
-            raise BadInputError(f"--since {lo} is after --until {hi}; swap them")
-        ref = parse_day(as_of, "--as-of") or d.as_of
+            raise BadInputError(f"the since date {lo} is after the until date {hi}; swap them")
+        ref = parse_day(as_of, "the as-of date") or d.as_of
         asked = in_question(question, ref) if d.from_questions else When()
         return asked, When(lo, hi)
 

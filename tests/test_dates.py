@@ -103,6 +103,11 @@ def test_cli_date_flags(dated_db):
     assert out.exit_code == 0 and '"published": "2005-03-15"' in out.output
     bad = run(rag_main, ["ask", "What did Niek Stam say?", "--db", str(dated_db), "--since", "next-ish"])
     assert bad.exit_code == 2 and "cannot read --since 'next-ish'; write it as YYYY-MM-DD" in bad.output
+    swapped = run(rag_main, ["ask", "What did Niek Stam say?", "--db", str(dated_db), "--since", "2006-01-01",
+                             "--until", "2005-01-01"])
+    assert swapped.exit_code == 2 and "--since 2006-01-01 is after --until 2005-01-01; swap them" in swapped.output
+    with pytest.raises(BadInputError, match="the since date 2006-01-01 is after the until date 2005-01-01"):
+        ArticleQA(db=dated_db).ask("What did Niek Stam say?", since="2006-01-01", until="2005-01-01")
 
 
 def test_reingesting_an_updated_story_keeps_one_article_with_its_update_time(tmp_path, fake_settings):

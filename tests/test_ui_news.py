@@ -44,5 +44,5 @@ def test_browser_collection_picker_and_date_range(two_library_url, page):  # noq
     page.locator("#since input").fill("not a date")
     page.locator("#question textarea").fill("Who won?")
     page.locator("#question textarea").press("Enter")
-    page.wait_for_function("document.querySelector('#chat').innerText.includes(\"cannot read --since\")",
+    page.wait_for_function("document.querySelector('#chat').innerText.includes(\"cannot read the since date\")",
                            timeout=30_000)

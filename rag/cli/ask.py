@@ -6,7 +6,7 @@ import textwrap
 
 import click
 
-from rag.cli.common import date_options, llm_options, make_qa, store_options
+from rag.cli.common import date_options, llm_options, make_qa, parse_dates, store_options
 from rag.types import Answer
 
 
@@ -38,12 +38,11 @@ def source_label(c) -> str:
 def ask(question, db, chroma_url, collection, llm, model, base_url, api_key, since, until, as_of, as_json):
     """Answer QUESTION from the ingested articles, with cited quotes."""
     from rag.api import clean_question
-    from rag.dates import parse_day
 
     clean_question(question)  # an empty question (or a bad date) fails before any model loads
-    since, until, as_of = (parse_day(v, f) for v, f in ((since, "--since"), (until, "--until"), (as_of, "--as-of")))
+    dates = parse_dates(since, until, as_of)
     qa = make_qa(db, chroma_url, llm, model, base_url, api_key, collection)
-    ans = qa.ask(question, since=since, until=until, as_of=as_of)
+    ans = qa.ask(question, **dates)
     click.echo(json.dumps(ans.to_dict(), ensure_ascii=False, indent=2) if as_json else render(ans))
     if getattr(qa.answerer, "notice", ""):
         click.echo(f"note: {qa.answerer.notice}", err=True)

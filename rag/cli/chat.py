@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from rag.cli.ask import render
-from rag.cli.common import date_options, llm_options, make_qa, store_options
+from rag.cli.common import date_options, llm_options, make_qa, parse_dates, store_options
 from rag.errors import BadInputError
 from rag.types import Answer
 
@@ -15,10 +15,7 @@ from rag.types import Answer
 @date_options
 def chat(db, chroma_url, collection, llm, model, base_url, api_key, since, until, as_of):
     """Talk with the articles; each answer streams in with its sources."""
-    from rag.dates import parse_day
-
-    dates = {"since": parse_day(since, "--since"), "until": parse_day(until, "--until"),
-             "as_of": parse_day(as_of, "--as-of")}
+    dates = parse_dates(since, until, as_of)
     qa = make_qa(db, chroma_url, llm, model, base_url, api_key, collection)
     qa.retriever.refresh()  # the article table is read lazily: count what the store holds now
     how = f"{qa.answerer.name} ({qa.answerer.describe()})" if hasattr(qa.answerer, "describe") else qa.answerer.name

@@ -69,6 +69,16 @@ def date_options(f):
     return f
 
 
+def parse_dates(since, until, as_of) -> dict:
+    """The date flags as dates (a bad one fails before any model loads)."""
+    from rag.dates import parse_day
+
+    got = {"since": parse_day(since, "--since"), "until": parse_day(until, "--until"), "as_of": parse_day(as_of, "--as-of")}
+    if got["since"] and got["until"] and got["since"] > got["until"]:
+        raise click.UsageError(f"--since {got['since']} is after --until {got['until']}; swap them")
+    return got
+
+
 def llm_options(f):
     f = click.option("--api-key", default=None, help="API key (env RAG_LLM_API_KEY, then OPENAI_API_KEY).")(f)
     f = click.option("--base-url", default=None, help="OpenAI-compatible endpoint URL (env RAG_LLM_BASE_URL).")(f)
