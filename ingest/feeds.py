@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
 from ingest.errors import SourceError
-from ingest.fetch import UnsafeURLError, check_scheme, fetch, public_address
+from ingest.fetch import UnsafeURLError, fetch, public_address
 
 MAX_ENTRIES = 1000  # per feed or sitemap: a runaway file is cut, not followed forever
 MAX_SITEMAPS = 20  # child sitemaps read from one sitemap index
@@ -124,7 +124,6 @@ def _text(el, name: str) -> str | None:
 
 
 def _get(url: str, settings, allow_private: bool):
-    check_scheme(url)
     f = settings.fetch
     return fetch(url, max_bytes=int(settings.chunking.max_file_mb * 1e6), deadline=f.timeout,
                  allow_private=allow_private, max_redirects=f.max_redirects)

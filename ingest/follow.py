@@ -13,19 +13,20 @@ from typing import Callable
 
 from ingest.errors import SourceError
 from ingest.feeds import Listing, read_feed, read_sitemap
-from ingest.load import expand, load_url
+from ingest.load import load_url
 from ingest.pipeline import IngestReport, Ingestor, article_id
 from rag.errors import BadInputError
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([smhd])")
 
 
 def parse_every(text: str) -> float:
     """'30m', '1h', '90s', '1h30m', '2d' → seconds (at least 1)."""
-    parts = re.findall(r"(\d+(?:\.\d+)?)\s*([smhd])", (text or "").strip().lower())
-    if not parts or re.sub(r"(\d+(?:\.\d+)?)\s*([smhd])|\s", "", text.strip().lower()):
+    spec = (text or "").strip().lower()
+    if not re.fullmatch(rf"(?:{_PART.pattern}\s*)+", spec):
         raise BadInputError(f"cannot read the interval {text!r}; write it like 30m, 1h, 90s or 1h30m")
-    seconds = sum(float(n) * _UNITS[u] for n, u in parts)
+    seconds = sum(float(n) * _UNITS[u] for n, u in _PART.findall(spec))
     if seconds < 1:
         raise BadInputError("the interval must be at least 1s, e.g. --every 30m")
     return seconds
@@ -55,10 +56,7 @@ def one_round(settings, sources: list[str], feeds: list[str], sitemaps: list[str
               progress: Callable[[str], None] | None = None, prune: bool = False) -> IngestReport:
     """Files/URLs, then every feed and sitemap, in one ingestion run."""
     run = Ingestor(settings, embedder=embedder)
-    for source in expand(sources):
-        run.add(source)
-        if progress:
-            progress(source)
+    run.add_all(sources, progress)
     for readers, urls in ((read_feed, feeds), (read_sitemap, sitemaps)):
         for url in urls:
             try:

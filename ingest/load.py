@@ -70,7 +70,7 @@ def load_file(path: Path, max_mb: float) -> RawDoc:
 
 
 def pdf_doc(source: str, data: bytes, name: str) -> RawDoc:
-    """A PDF's text layer, page by page (pypdf), and its title/date from the document info."""
+    """A PDF's text layer, page by page (pypdf), and its title from the document info."""
     import io
     import logging
 

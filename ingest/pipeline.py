@@ -116,6 +116,13 @@ class Ingestor:
             self.report.repaired_chunks = self.store.repair()
             self.changed = True
 
+    def add_all(self, sources: list[str], progress: Callable[[str], None] | None = None) -> None:
+        """Files (folders expanded) and URLs, one by one, telling ``progress`` after each."""
+        for source in expand(sources):
+            self.add(source)
+            if progress:
+                progress(source)
+
     def add(self, source: str) -> None:
         try:
             raw = load(source, self.settings.chunking.max_file_mb, self.settings.fetch.timeout)
@@ -237,10 +244,7 @@ def ingest(sources: list[str] | str, db: str | Path | None = None, prune: bool =
                                                  collection=collection)
     given = [sources] if isinstance(sources, str) else list(sources)
     run = Ingestor(settings)
-    for source in expand(given):
-        run.add(source)
-        if progress:
-            progress(source)
+    run.add_all(given, progress)
     if prune:
         run.prune(given)
     return run.finish()

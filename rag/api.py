@@ -78,13 +78,12 @@ class ArticleQA:
         self.settings = (settings or Settings()).override(
             db=Path(db) if db else None, chroma_url=chroma_url, llm=spec, collection=collection)
         with ThreadPoolExecutor(3) as pool:  # the models load while the store opens and warms: faster start
-            loaded = embedder
-            embedder = pool.submit(lambda: loaded or get_embedder(self.settings.embedding))
+            loading = pool.submit(get_embedder, self.settings.embedding) if embedder is None else None
             # Only a trained reader has a model to load; the default heuristic one adds nothing here.
             reader = pool.submit(_preload_reader, self.settings.answer) if self.settings.answer.reader == "trained" else None
             self.store = store or ArticleStore.open(self.settings)
             warm = pool.submit(self.store.warm)
-            self.embedder = embedder.result()
+            self.embedder = loading.result() if loading else embedder
             if reader:
                 reader.result()
             warm.result()
@@ -101,8 +100,8 @@ class ArticleQA:
         """Best passages for ``question``, best first (an asked period's articles first)."""
         q = clean_question(question)
         n = check_k(k, self.settings.retrieval.k)
-        asked, hard = self._when(q, since, until, as_of)
-        return next((p for p, *_ in self._tries(Turn(q, q), n, None, article_ids, asked, hard) if p), [])
+        _, _, tries = self._plan(Turn(q, q), article_ids, since, until, as_of, n, None)
+        return next((p for p, *_ in tries if p), [])
 
     def ask(self, question: str, history: list[dict] | None = None, article_ids=None, *, since=None,
             until=None, as_of=None) -> Answer:
@@ -116,9 +115,10 @@ class ArticleQA:
         ``history``: role/content dicts, ``(role, text)`` tuples or LangChain messages."""
         history = normalize_history(history)
         turn = self.answerer.condense(clean_question(question), history)
-        asked, hard = self._when(turn.question, since, until, as_of)
-        tries = self._tries(turn, self.settings.answer.passages, self.answerer.context_window,
-                            article_ids, asked, hard)
+        asked, empty, tries = self._plan(turn, article_ids, since, until, as_of, *self._reading())
+        if empty:
+            yield from self._decorated(iter([refusal(turn.question, [], self.answerer.name)]), False, empty)
+            return
         yield from self._answer_tries(tries, history, asked)
 
     def plan(self, question: str, history=None, article_ids=None, *, since=None, until=None,
@@ -126,14 +126,26 @@ class ArticleQA:
         """The standalone question (follow-ups resolved) and the passages found for it (the
         first choice: an asked period's, or the newest relevant article's)."""
         turn = self.answerer.condense(clean_question(question), normalize_history(history))
-        asked, hard = self._when(turn.question, since, until, as_of)
-        tries = self._tries(turn, self.settings.answer.passages, self.answerer.context_window,
-                            article_ids, asked, hard)
+        _, _, tries = self._plan(turn, article_ids, since, until, as_of, *self._reading())
         return next(((t, p) for p, _, t in tries if p), (turn, []))
 
     def answer_from(self, turn: Turn, passages: list[Passage], history=None) -> Iterator[str | Answer]:
         """Answer a planned turn from its passages: text pieces, then the Answer."""
         return self._answer_tries(iter([(passages, "", turn)]), normalize_history(history), When())
+
+    def _plan(self, turn: Turn, scope, since, until, as_of, n: int, window: int | None):
+        """(the time asked about, why nothing can be searched or "", the tries of ``n`` passages
+        with ``window`` sentences of context)."""
+        asked, hard = self._when(turn.question, since, until, as_of)
+        pub = self.retriever.published() if (asked or hard) else {}
+        base = admitted(pub, hard, scope, self.settings.dates.keep_undated)
+        if base == [] and hard.bounded:
+            return asked, f"no article is dated {hard.describe()}", iter(())
+        return asked, "", self._tries(turn, n, window, pub, base, asked, hard)
+
+    def _reading(self) -> tuple[int, int | None]:
+        """What the answerer reads: passages per question, sentences of context around each."""
+        return self.settings.answer.passages, self.answerer.context_window
 
     def _when(self, question: str, since, until, as_of) -> tuple[When, When]:
         """(the time the question asks about, the explicit filter)."""
@@ -145,17 +157,11 @@ class ArticleQA:
         asked = in_question(question, ref) if d.from_questions else When()
         return asked, When(lo, hi)
 
-    def _tries(self, turn: Turn, n: int, window, scope, asked: When, hard: When):
+    def _tries(self, turn: Turn, n: int, window, pub, base, asked: When, hard: When):
         """(passages, note for the answer, turn to answer) in order of preference. The time words
         leave the question only where a date choice was made for them; in a store without
         dates (an encyclopedia) "in 1998" stays part of what is asked."""
-        d = self.settings.dates
-        pub = self.retriever.published() if (asked or hard) else {}
-        base = admitted(pub, hard, scope, d.keep_undated)
         search = lambda t, ids: self.retriever.search(t.query, n, ids, window=window) if ids is None or ids else []  # noqa: E731
-        if base == [] and hard.bounded:
-            yield [], f"no article is dated {hard.describe()}", turn
-            return
         dated = (asked.bounded or asked.latest) and any(pub.get(i) for i in (base if base is not None else pub))
         if not dated:
             yield search(turn, base), "", turn
@@ -165,7 +171,7 @@ class ArticleQA:
             yield from self._period_tries(turn, bare, search, pub, base, asked, hard)
             return
         passages = search(bare, base)
-        for aid in newest_relevant(passages, pub, d.relevant_share):
+        for aid in newest_relevant(passages, pub, self.settings.dates.relevant_share):
             yield search(bare, [aid]), "", bare
         yield passages, "", bare
 
@@ -190,7 +196,7 @@ class ArticleQA:
         """The first try the answerer does not refuse (an LLM streams from the first non-empty
         one: a call per try would cost too much), its text dated and its sources dated/paged.
         "What's the latest on X?" is answered with the newest relevant article's opening sentence."""
-        note, turn = "", None
+        turn = None
         for passages, note, turn in tries:
             if not passages:
                 continue
@@ -204,13 +210,13 @@ class ArticleQA:
             if not ans.refused:
                 yield from self._decorated(iter([ans]), asked.latest, note)
                 return
-        ans = refusal(turn.question if turn else "", [], self.answerer.name)
-        yield from self._decorated(iter([ans]), asked.latest, note if "dated" in note else "")
+        # Every try refused: a plain refusal ("nothing from other dates" would be no news).
+        yield from self._decorated(iter([refusal(turn.question if turn else "", [], self.answerer.name)]), False, "")
 
     def _lede(self, passage: Passage) -> Answer | None:
         """The opening sentence of the passage's article, cited: news puts the news first."""
         snap = self.retriever.refresh()
-        rows = sorted(snap.table.rows_of(passage.article_id), key=lambda r: snap.table.locator(r).start)
+        rows = snap.table.rows_of(passage.article_id)  # in text order
         rec = self.retriever.records(snap, rows[:1]).get(rows[0]) if rows else None
         if rec is None or not rec.sentences:
             return None

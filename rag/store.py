@@ -61,8 +61,7 @@ def check_collection(name: str) -> str:
 def list_collections(client) -> dict[str, int]:
     """The libraries in one store directory or server: name → article count."""
     names = {c.name for c in client.list_collections()}
-    libs = sorted(n[: -len("_articles")] for n in names if n.endswith("_articles") and
-                  n[: -len("_articles")] + "_meta" in names)
+    libs = sorted(lib for n in names if n.endswith("_articles") and f"{(lib := n.removesuffix('_articles'))}_meta" in names)
     return {lib: client.get_collection(f"{lib}_articles", embedding_function=None).count() for lib in libs}
 
 

@@ -1,6 +1,7 @@
 """The plain records the API hands out: articles, passages, citations, answers."""
 from __future__ import annotations
 
+import bisect
 from dataclasses import asdict, dataclass, field
 
 
@@ -22,8 +23,7 @@ class Article:
 
 
 def page_at(pages: tuple[int, ...], offset: int) -> int | None:
-    import bisect
-
+    """The 1-based page holding ``offset`` (page n starts at ``pages[n-1]``); None without pages."""
     return bisect.bisect_right(pages, offset) if pages else None
 
 
