@@ -167,7 +167,11 @@ def test_browser_escapes_article_markup_and_uploads(app_url, page, tmp_path):
     with page.expect_file_chooser() as chooser:
         page.get_by_text("Click to Upload").click()
     chooser.value.set_files(str(html_file))
-    page.wait_for_selector("text=scripted.html", timeout=30_000)
+    try:  # the upload reaches the app's server first: as long as the other waits here on a busy CI box
+        page.wait_for_selector("text=scripted.html", timeout=60_000)
+    except Exception:
+        page.screenshot(path=str(ARTIFACTS / "library-upload-pending.png"), full_page=True)
+        raise
     page.get_by_role("button", name="Add articles").click()
     try:
         page.wait_for_function("document.querySelector('#ingest-result').innerText.includes('added')", timeout=60_000)
