@@ -23,7 +23,7 @@ from rag import index_cache
 from rag.embedders import get_embedder
 from rag.index_cache import index_root
 from rag.settings import Settings
-from rag.store import ArticleMeta, ArticleStore
+from rag.store import EVERYTHING, ArticleMeta, ArticleStore
 
 
 @dataclass
@@ -112,7 +112,8 @@ class Ingestor:
         self.changed = False
         # The last run died mid-write: sweep what it left. Not in a --workers worker: there "dirty"
         # may be another worker's write in flight (the parent swept before starting them).
-        if repair and self.store.is_dirty():
+        self.recovered = repair and self.store.is_dirty()
+        if self.recovered:
             self.report.repaired_chunks = self.store.repair()
             self.changed = True
 
@@ -215,8 +216,11 @@ class Ingestor:
     def finish(self) -> IngestReport:
         self.flush()
         if self.changed:
+            changed = self.report.added + self.report.updated + self.report.removed
+            # A writer that died left no log of what it committed: readers must re-read everything.
+            # The log entry goes in before the dirty flag is cleared, so no crash loses it.
+            self.store.bump_revision(changed + ([EVERYTHING] if self.recovered else []))
             self.store.set_dirty(False)
-            self.store.bump_revision(self.report.added + self.report.updated + self.report.removed)
             if self.warm:
                 self.warm_index()
         return self.report

@@ -31,7 +31,7 @@ import numpy as np
 
 from rag.chunk_table import BaseArrays, ChunkTable, Locator
 from rag.lexical import LexicalIndex, _bm25s, tokens_of
-from rag.store import LOG_DAYS, ArticleMeta, ArticleStore
+from rag.store import EVERYTHING, LOG_DAYS, ArticleMeta, ArticleStore
 
 log = logging.getLogger(__name__)
 
@@ -226,15 +226,17 @@ def sync(store: ArticleStore, prev: Snapshot | None, root: Path | None) -> Snaps
     if snap is not None and since - snap.since < (LOG_DAYS - 1) * 86400:
         entries = store.log_since(snap.since - SKEW)  # read after ``since``: all of these are reflected below
         changed = {a for i, ids in entries.items() if i not in snap.applied for a in ids}
-        snap = apply_changes(snap, store, changed, rev, since, frozenset(entries))
-        if snap.article_count != store.count():
-            log.warning("the revision log misses changes (another version wrote the store?); reading it in full")
-            snap = None
-        elif needs_compaction(snap) and root:
-            snap = compact(snap)
-            save(snap, root, identity)
-        if snap is not None:
-            return snap
+        if EVERYTHING in changed:
+            log.info("a writer died mid-run since this index was saved; reading the store in full")
+        else:
+            snap = apply_changes(snap, store, changed, rev, since, frozenset(entries))
+            if snap.article_count != store.count():
+                log.warning("the revision log misses changes (another version wrote the store?); reading it in full")
+            else:
+                if needs_compaction(snap) and root:
+                    snap = compact(snap)
+                    save(snap, root, identity)
+                return snap
     snap = full_build(store)
     if root:
         save(snap, root, identity)

@@ -37,6 +37,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 _SPACE = {"hnsw": {"space": "cosine"}}
 _UNIT = [1.0]  # article/meta records need a vector; they are never searched by it
 LOG_DAYS = 30  # revision log entries are kept this long; an older persisted index is rebuilt
+EVERYTHING = "*"  # a revision-log entry naming this may have changed any article (a crashed writer's)
 # 3: chunks carry a 1-d placeholder vector (only sentence vectors are searched; at 10,000
 #    articles a chunk index of real vectors cost ~100 ms of every first question and 60 MB);
 # 2: chunks carried the mean of their sentence vectors (still read and written as such);

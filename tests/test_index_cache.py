@@ -211,3 +211,22 @@ def test_the_chunk_table_finds_rows_and_their_neighbours_across_base_and_delta()
     assert changed.previous(4) == 3 and changed.row_of("bbbb-g1-00000") == 2
     assert changed.live_mask().tolist() == [False, False, True, True, True]
     assert changed.live_mask(["bbbb"]).tolist() == [False, False, True, False, False]
+
+
+def test_a_writer_killed_after_committing_but_before_logging_is_not_missed(fake_settings, tmp_path):
+    """The crash window the kill test hits only by chance: a run commits an update, then dies
+    before its revision-log entry. The next run finds the store dirty and has nothing of its own
+    to log, yet every reader must see the committed update (not the saved index's old chunks)."""
+    from ingest.pipeline import Ingestor
+
+    folder = tmp_path / "a"
+    _notes(folder, 6)
+    ingest([str(folder)], settings=fake_settings)
+    _notes(folder, 1, start=2, extra=" Hail fell on the market.")
+    dying = Ingestor(fake_settings)
+    dying.add(str(folder / "note002.md"))
+    dying.flush()  # committed (dirty flag set), then the process dies: no finish, no log entry
+    report = ingest([str(folder)], settings=fake_settings)  # the file as committed: nothing to log
+    assert report.updated == [] and report.added == [] and not ArticleStore.open(fake_settings).is_dirty()
+    qa = ArticleQA(settings=fake_settings)
+    assert "Hail fell on the market" in _best(qa, "What fell on the market?")
