@@ -109,3 +109,22 @@ def test_a_sentence_carried_by_two_articles_is_quoted_once(tmp_path):
     ans = ArticleQA(db=tmp_path / "db").ask("When will ferry services to the islands resume?")
     assert not ans.refused and "Thursday" in ans.text
     assert sum(c.quote.count("resume on Thursday") for c in ans.citations) == 1
+
+
+def test_the_best_sentence_is_quoted_whole_when_it_fits(tmp_path):
+    """A long best sentence (< 320 chars) is not cut around its short answer: when that short
+    answer is the wrong part, the right one is still in the quote (real model)."""
+    from ingest import ingest
+    from rag import ArticleQA
+
+    line = ("The city council voted on Tuesday to close the old harbour bridge to lorries from March, after "
+            "engineers found corrosion in two of its steel supports, and to spend 4 million pounds on repairs "
+            "that the mayor said would keep it open to cars and cyclists for another twenty years.")
+    assert 200 < len(line) < 320
+    (tmp_path / "a.md").write_text(f"# Harbour bridge to close to lorries\n\n{line} Hauliers said the detour "
+                                   "would add an hour to deliveries. The bridge opened in 1931.\n")
+    ingest([str(tmp_path / "a.md")], db=tmp_path / "db")
+    ans = ArticleQA(db=tmp_path / "db").ask("Why will the harbour bridge close to lorries?")
+    assert not ans.refused
+    assert ans.citations[0].quote == line
+    assert f'"{line}" [1]' in ans.text

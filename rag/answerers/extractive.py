@@ -45,6 +45,8 @@ SELECT_RATIO = 0.8  # …when they score within this share of the best; mean sta
 FOCUS_RATIO = 0.7  # …or within this share when they hold the question's rarest word too
 TRIM_OVER = 150  # longer sentences lose their outer clauses that hold nothing asked for
 QUOTE_CHARS = 200  # trained reader: longer quotes keep the clauses around the short answer
+QUOTE_FIRST = 320  # …but the best sentence keeps more: when its short answer is wrong, the answer is often
+# in the rest of it (answer hit +0.02 on calibration, +0.01 on test articles; benchmarks/RESULTS.md)
 QUOTE_MIN = 110  # …and no quote of several is cut shorter than this
 PARTS_STRETCH = 1.2  # an answer in several parts may run this far past max_chars
 SHORT_MAX = 60  # a "short answer" longer than this is a clause: the quote alone says it better
@@ -170,7 +172,8 @@ class ExtractiveAnswerer(Answerer):
         short = _short(best)
         if best.kind == "person" and (short is None or short.text[:4].lower() == "the "):
             short = _named_before(best, question) or short
-        parts = self._fit([(c, self._quote(c, QUOTE_CHARS)) for c in chosen], int(self.settings.max_chars * PARTS_STRETCH))
+        limits = [QUOTE_FIRST] + [QUOTE_CHARS] * (len(chosen) - 1)
+        parts = self._fit([(c, self._quote(c, n)) for c, n in zip(chosen, limits)], int(self.settings.max_chars * PARTS_STRETCH))
         if best.kind in CLAUSE_KINDS:  # "what is X accused of?": the answer is the quoted clause itself
             short = None
         lead = f"**{short.text}** — " if short and normalize(short.text) != normalize(best.text) else ""
