@@ -224,22 +224,30 @@ def sync(store: ArticleStore, prev: Snapshot | None, root: Path | None) -> Snaps
     if snap is not None and snap.revision == rev:
         return snap
     if snap is not None and since - snap.since < (LOG_DAYS - 1) * 86400:
-        entries = store.log_since(snap.since - SKEW)  # read after ``since``: all of these are reflected below
-        changed = {a for i, ids in entries.items() if i not in snap.applied for a in ids}
-        if EVERYTHING in changed:
-            log.info("a writer died mid-run since this index was saved; reading the store in full")
-        else:
-            snap = apply_changes(snap, store, changed, rev, since, frozenset(entries))
-            if snap.article_count != store.count():
-                log.warning("the revision log misses changes (another version wrote the store?); reading it in full")
-            else:
-                if needs_compaction(snap) and root:
-                    snap = compact(snap)
-                    save(snap, root, identity)
-                return snap
+        caught_up = _caught_up(snap, store, rev, since)
+        if caught_up is not None:
+            if needs_compaction(caught_up) and root:
+                caught_up = compact(caught_up)
+                save(caught_up, root, identity)
+            return caught_up
     snap = full_build(store)
     if root:
         save(snap, root, identity)
+    return snap
+
+
+def _caught_up(snap: Snapshot, store: ArticleStore, rev, since: float) -> Snapshot | None:
+    """``snap`` with the articles the revision log names re-read, or None when the log cannot
+    be trusted for that (a crashed writer's ``EVERYTHING``, or counts that disagree)."""
+    entries = store.log_since(snap.since - SKEW)  # read after ``since``: all of these are reflected below
+    changed = {a for i, ids in entries.items() if i not in snap.applied for a in ids}
+    if EVERYTHING in changed:
+        log.info("a writer died mid-run since this index was saved; reading the store in full")
+        return None
+    snap = apply_changes(snap, store, changed, rev, since, frozenset(entries))
+    if snap.article_count != store.count():
+        log.warning("the revision log misses changes (another version wrote the store?); reading it in full")
+        return None
     return snap
 
 

@@ -171,9 +171,9 @@ class HybridRetriever:
         if row is None:
             return ""
         starts = [s for s, _ in snap.table.locator(row).sentences]
-        k = starts.index(start) if start in starts else None
-        if k is None:
+        if start not in starts:
             return ""
+        k = starts.index(start)
         if k == 0:  # the last sentence of the chunk before
             row = snap.table.previous(row)
             if row is None:

@@ -172,8 +172,8 @@ class ExtractiveAnswerer(Answerer):
         short = _short(best)
         if best.kind == "person" and (short is None or short.text[:4].lower() == "the "):
             short = _named_before(best, question) or short
-        limits = [QUOTE_FIRST] + [QUOTE_CHARS] * (len(chosen) - 1)
-        parts = self._fit([(c, self._quote(c, n)) for c, n in zip(chosen, limits)], int(self.settings.max_chars * PARTS_STRETCH))
+        quotes = [(c, self._quote(c, QUOTE_FIRST if i == 0 else QUOTE_CHARS)) for i, c in enumerate(chosen)]
+        parts = self._fit(quotes, int(self.settings.max_chars * PARTS_STRETCH))
         if best.kind in CLAUSE_KINDS:  # "what is X accused of?": the answer is the quoted clause itself
             short = None
         lead = f"**{short.text}** — " if short and normalize(short.text) != normalize(best.text) else ""
