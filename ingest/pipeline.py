@@ -231,7 +231,7 @@ class Ingestor:
         changed articles are read; a big one is folded into a new base here)."""
         root = index_root(self.settings)
         if root is not None:
-            index_cache.sync(self.store, None, root)
+            index_cache.sync(self.store, None, root, index_cache.keeps_vectors(self.settings))
 
 
 def is_file_source(source: str) -> bool:

@@ -20,7 +20,7 @@ from rag.dates import When, in_question, parse_day
 from rag.embedders import get_embedder
 from rag.errors import BadInputError, RagError
 from rag.reader.order import in_reader_order
-from rag.index_cache import index_root
+from rag.index_cache import index_root, keeps_vectors
 from rag.retrieval import HybridRetriever
 from rag.settings import Settings
 from rag.store import ArticleStore
@@ -82,13 +82,14 @@ class ArticleQA:
             # Only a trained reader has a model to load; the default heuristic one adds nothing here.
             reader = pool.submit(_preload_reader, self.settings.answer) if self.settings.answer.reader == "trained" else None
             self.store = store or ArticleStore.open(self.settings)
-            warm = pool.submit(self.store.warm)
+            warm = pool.submit(self.store.warm, not keeps_vectors(self.settings))
             self.embedder = loading.result() if loading else embedder
             if reader:
                 reader.result()
             warm.result()
         self.store.check_model(self.embedder.model_id, self.embedder.dim)
-        self.retriever = HybridRetriever(self.store, self.embedder, self.settings.retrieval, index_root(self.settings))
+        self.retriever = HybridRetriever(self.store, self.embedder, self.settings.retrieval, index_root(self.settings),
+                                         vectors=keeps_vectors(self.settings))
         model = llm if llm is not None and spec is None else None
         self.answerer = get_answerer(model or self.settings.llm, self.retriever, self.settings)
 

@@ -29,13 +29,15 @@ from pathlib import Path
 
 import numpy as np
 
+from rag import dense as dense_mod
 from rag.chunk_table import BaseArrays, ChunkTable, Locator
+from rag.dense import DenseIndex
 from rag.lexical import LexicalIndex, _bm25s, tokens_of
 from rag.store import EVERYTHING, LOG_DAYS, ArticleMeta, ArticleStore
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2  # 2: the applied log entries are recorded
+FORMAT = 3  # 2: the applied log entries are recorded; 3: sentence vectors may be kept (rag.dense)
 SKEW = 300.0  # seconds of clock difference between writer and reader machines tolerated by the log query
 COMPACT_SHARE, COMPACT_MIN = 0.02, 200  # a catch-up bigger than this becomes a new base
 
@@ -51,6 +53,7 @@ class Snapshot:
     since: float = 0.0  # every change logged at or after this time may be missing…
     applied: frozenset = frozenset()  # …except these log entries (read when ``since`` was taken)
     articles: dict = field(default_factory=dict)  # id → ArticleMeta already read (a cache, not the table)
+    dense: DenseIndex | None = None  # sentence vectors searched here; None: Chroma is queried
 
     @classmethod
     def empty(cls) -> "Snapshot":
@@ -72,9 +75,16 @@ def index_root(settings) -> Path | None:
     return root / settings.collection
 
 
+def keeps_vectors(settings) -> bool:
+    """Whether this store's persisted index holds (and searches) the sentence vectors."""
+    r = settings.retrieval
+    return bool(r.local_vectors and r.persist_index and not settings.chroma_url)
+
+
 # -- building -----------------------------------------------------------------------------
-def full_build(store: ArticleStore) -> Snapshot:
-    """Read every committed chunk once: the first run over a store, or a base not trusted."""
+def full_build(store: ArticleStore, vectors: bool = False) -> Snapshot:
+    """Read every committed chunk once (and with ``vectors`` every sentence vector): the
+    first run over a store, or a base not trusted."""
     since, rev = time.time(), store.revision()
     applied = frozenset(store.log_since(since - SKEW))  # what this read reflects, of the skew window
     articles = store.table()
@@ -85,7 +95,26 @@ def full_build(store: ArticleStore) -> Snapshot:
             pairs.append((_locator(i, m), tokens_of(d)))
     pairs.sort(key=lambda p: p[0].id)
     table = ChunkTable(BaseArrays.from_locators([p[0] for p in pairs]))
-    return Snapshot(rev, table, LexicalIndex.build([p[1] for p in pairs]), len(articles), since, applied)
+    dense = dense_mod.build(_base_vectors(store, table.base)) if vectors else None
+    return Snapshot(rev, table, LexicalIndex.build([p[1] for p in pairs]), len(articles), since, applied,
+                    dense=dense)
+
+
+def _base_vectors(store: ArticleStore, base: BaseArrays) -> np.ndarray:
+    """The matrix of every base sentence's stored vector (row ``sent_ptr[r] + k``); a
+    sentence Chroma has no vector for stays zero and so matches nothing."""
+    matrix = None
+    for ids, vecs in store.iter_sentence_vectors():
+        if matrix is None:
+            matrix = np.zeros((int(base.sent_ptr[-1]), vecs.shape[1]), dtype=np.float32)
+        chunk, k = zip(*(i.rsplit(":", 1) for i in ids))
+        keys = np.array([c.encode() for c in chunk], dtype=bytes)
+        rows = np.minimum(np.searchsorted(base.ids, keys), max(len(base) - 1, 0))
+        ok = (base.ids[rows] == keys) if len(base) else np.zeros(len(keys), bool)
+        at = base.sent_ptr[rows] + np.array(k, dtype=np.int64)
+        ok &= at < base.sent_ptr[np.minimum(rows + 1, len(base))]
+        matrix[at[ok]] = vecs[ok]
+    return matrix if matrix is not None else np.zeros((0, 0), dtype=np.float32)
 
 
 def _locator(chunk_id: str, m: dict) -> Locator:
@@ -109,8 +138,24 @@ def apply_changes(snap: Snapshot, store: ArticleStore, changed: set[str], rev: s
              if m["gen"] == metas[m["article_id"]].hash]
     keep = np.array([c.article_id not in gone for c in snap.table.delta], dtype=bool)
     articles = {a: v for a, v in snap.articles.items() if a not in changed} | metas
-    return Snapshot(rev, snap.table.with_changes(gone, [p[0] for p in added]),
-                    snap.lexical.with_delta(keep, [p[1] for p in added]), count, since, applied, articles)
+    table = snap.table.with_changes(gone, [p[0] for p in added])
+    dense = snap.dense.with_delta(table, _delta_vectors(store, [p[0] for p in added])) if snap.dense else None
+    return Snapshot(rev, table, snap.lexical.with_delta(keep, [p[1] for p in added]), count, since, applied,
+                    articles, dense)
+
+
+def _delta_vectors(store: ArticleStore, locs: list[Locator]) -> dict[str, np.ndarray]:
+    """The stored sentence vectors of these (new) chunks, by chunk id."""
+    ids = [f"{c.id}:{k}" for c in locs for k in range(len(c.sentences))]
+    got = {}
+    for i in range(0, len(ids), 5000):
+        got.update(store.sentence_vectors(ids[i:i + 5000]))
+    out = {}
+    for c in locs:
+        vecs = [got.get(f"{c.id}:{k}") for k in range(len(c.sentences))]
+        if vecs and all(v is not None for v in vecs):
+            out[c.id] = np.asarray(vecs, dtype=np.float32)
+    return out
 
 
 def compact(snap: Snapshot) -> Snapshot:
@@ -120,7 +165,11 @@ def compact(snap: Snapshot) -> Snapshot:
     ids, vocab = snap.lexical.live_ids(live)
     order = sorted(range(len(locs)), key=lambda i: locs[i].id)  # a base is sorted by chunk id
     table = ChunkTable(BaseArrays.from_locators([locs[i] for i in order]))
-    return replace(snap, table=table, lexical=LexicalIndex.from_ids([ids[i] for i in order], vocab))
+    dense = None
+    if snap.dense is not None:
+        rows = np.flatnonzero(live)
+        dense = dense_mod.build(snap.dense.rows_matrix(snap.table, [int(rows[i]) for i in order]))
+    return replace(snap, table=table, lexical=LexicalIndex.from_ids([ids[i] for i in order], vocab), dense=dense)
 
 
 def needs_compaction(snap: Snapshot) -> bool:
@@ -149,7 +198,10 @@ def _save(snap: Snapshot, root: Path, identity: str) -> None:
         np.save(tmp / f"{name}.npy", np.asarray(arr))
     if lx.base_size:
         lx.bm25.save(str(tmp / "bm25"), show_progress=False)
+    if snap.dense is not None:
+        dense_mod.save(snap.dense, tmp)
     state = {"format": FORMAT, "identity": identity, "revision": snap.revision, "since": snap.since,
+             "vectors": snap.dense is not None,
              "applied": sorted(snap.applied),
              "articles": snap.article_count, "rows": len(b), "files": _fingerprints(tmp)}
     (tmp / "state.json").write_text(json.dumps(state), encoding="utf-8")
@@ -182,14 +234,15 @@ def _crc(path: Path) -> int:
     return crc
 
 
-def load(root: Path, identity: str) -> Snapshot | None:
-    """The saved base, or None when there is none or it cannot be trusted (then it is rebuilt)."""
+def load(root: Path, identity: str, vectors: bool = False) -> Snapshot | None:
+    """The saved base, or None when there is none, it cannot be trusted or it lacks (or has)
+    the sentence vectors this process wants (then it is rebuilt)."""
     try:
         folder = root / (root / "CURRENT").read_text(encoding="utf-8").strip()
         state = json.loads((folder / "state.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if state.get("format") != FORMAT or state.get("identity") != identity:
+    if state.get("format") != FORMAT or state.get("identity") != identity or state.get("vectors") != vectors:
         return None
     try:
         if _fingerprints(folder) != {k: list(v) for k, v in state["files"].items()}:
@@ -211,16 +264,20 @@ def _open(folder: Path, state: dict) -> Snapshot:
     lexical = LexicalIndex(bm25, arrays["tok_ptr"], arrays["tok_ids"])
     if not (len(base) == state["rows"] == lexical.base_size and len(base.sent_ptr) == len(base) + 1):
         raise ValueError("inconsistent arrays")
+    dense = dense_mod.open_dense(folder) if state["vectors"] else None
+    if dense is not None and len(dense.base) not in (0, int(base.sent_ptr[-1])):
+        raise ValueError("vector matrix does not match the sentences")
     return Snapshot(state["revision"], ChunkTable(base), lexical, state["articles"], state["since"],
-                    frozenset(state["applied"]))
+                    frozenset(state["applied"]), dense=dense)
 
 
 # -- bringing a process up to date -------------------------------------------------------------
-def sync(store: ArticleStore, prev: Snapshot | None, root: Path | None) -> Snapshot:
-    """The snapshot of the store's current revision, from ``prev`` or the saved base."""
+def sync(store: ArticleStore, prev: Snapshot | None, root: Path | None, vectors: bool = False) -> Snapshot:
+    """The snapshot of the store's current revision, from ``prev`` or the saved base;
+    ``vectors``: keep the sentence vectors in the index too (embedded stores, see rag.dense)."""
     since, rev = time.time(), store.revision()
     identity = store.identity()
-    snap = prev if prev is not None and prev.revision is not None else (load(root, identity) if root else None)
+    snap = prev if prev is not None and prev.revision is not None else (load(root, identity, vectors) if root else None)
     if snap is not None and snap.revision == rev:
         return snap
     if snap is not None and since - snap.since < (LOG_DAYS - 1) * 86400:
@@ -230,7 +287,7 @@ def sync(store: ArticleStore, prev: Snapshot | None, root: Path | None) -> Snaps
                 caught_up = compact(caught_up)
                 save(caught_up, root, identity)
             return caught_up
-    snap = full_build(store)
+    snap = full_build(store, vectors)
     if root:
         save(snap, root, identity)
     return snap

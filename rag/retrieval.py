@@ -73,9 +73,12 @@ class Articles(Mapping):
 
 
 class HybridRetriever:
-    def __init__(self, store: ArticleStore, embedder, settings, index_root: Path | None = None):
+    def __init__(self, store: ArticleStore, embedder, settings, index_root: Path | None = None,
+                 vectors: bool = False):
+        """``vectors``: the persisted index keeps and searches the sentence vectors (rag.dense);
+        off, Chroma is queried for them."""
         self.store, self.embedder, self.settings = store, embedder, settings
-        self.index_root = index_root
+        self.index_root, self.local_vectors = index_root, vectors and index_root is not None
         self.snap = Snapshot.empty()
         self.vectors = VectorCache(store)
         self.texts = TextCache(store)
@@ -109,7 +112,7 @@ class HybridRetriever:
             return self.snap
         with self._lock:
             if rev != self.snap.revision:
-                self.snap = index_cache.sync(self.store, self.snap, self.index_root)
+                self.snap = index_cache.sync(self.store, self.snap, self.index_root, self.local_vectors)
             return self.snap
 
     def records(self, snap: Snapshot, rows, with_previous: bool = False) -> dict[int, ChunkRecord]:
@@ -149,8 +152,7 @@ class HybridRetriever:
 
     def _chunks(self, snap: Snapshot, query: str, qv, article_ids) -> list[int]:
         s = self.settings
-        chunk_ids = (i.rsplit(":", 1)[0] for i, _ in self.store.query(qv.tolist(), s.candidates * 2, article_ids))
-        dense_rows = list(dict.fromkeys(r for c in chunk_ids if (r := snap.table.row_of(c)) is not None))
+        dense_rows = list(dict.fromkeys(self._dense_rows(snap, qv, s.candidates * 2, article_ids)))
         lexical_rows = [r for r, _ in snap.lexical.top(query, s.candidates, snap.table.search_mask(article_ids))]
         fused: dict[int, float] = {}
         for weight, ranking in ((s.dense_weight, dense_rows[:s.candidates]), (s.lexical_weight, lexical_rows)):
@@ -158,11 +160,30 @@ class HybridRetriever:
                 fused[row] = fused.get(row, 0.0) + weight / (s.rrf_k + rank + 1)
         return sorted(fused, key=lambda r: -fused[r])[:s.rerank_chunks]
 
+    def _dense_rows(self, snap: Snapshot, qv, n: int, article_ids):
+        """Chunk rows of the ``n`` nearest sentences, best first (duplicates kept)."""
+        if snap.dense is not None:
+            return (r for r, _, _ in snap.dense.search(snap.table, qv, n, article_ids))
+        chunk_ids = (i.rsplit(":", 1)[0] for i, _ in self.store.query(qv.tolist(), n, article_ids))
+        return (r for c in chunk_ids if (r := snap.table.row_of(c)) is not None)
+
     def vectors_for(self, sentences: list[tuple[str, int, int, str]]) -> np.ndarray:
         """Stored vectors of (article_id, start, end, text) sentences; embedded if not stored."""
         snap = self.snap
         ids = [_sentence_id(snap, a, s, e) or f"{a}@{s}-{e}" for a, s, e, _ in sentences]
-        return self.vectors.get(ids, [t for *_, t in sentences], self.embedder)
+        return self.vectors.get(ids, [t for *_, t in sentences], self.embedder, self._local(snap))
+
+    @staticmethod
+    def _local(snap: Snapshot):
+        """Looks sentence ids up in the snapshot's own vectors (None: there are none)."""
+        if snap.dense is None:
+            return None
+
+        def lookup(sentence_id: str):
+            chunk, k = sentence_id.rsplit(":", 1) if ":" in sentence_id else (sentence_id, "")
+            row = snap.table.row_of(chunk) if k.isdigit() else None
+            return snap.dense.vector(snap.table, row, int(k)) if row is not None else None
+        return lookup
 
     def sentence_before(self, article_id: str, start: int) -> str:
         """The sentence just before the one at ``start`` (for "He said..." sentences)."""
@@ -190,7 +211,8 @@ class HybridRetriever:
         ids = [(row, k, f"{recs[row].id}:{k}") for row in rows for k in range(len(recs[row].sentences))]
         if not ids:
             return []
-        vecs = self.vectors.get([i for *_, i in ids], [recs[r].sentence(k) for r, k, _ in ids], self.embedder)
+        vecs = self.vectors.get([i for *_, i in ids], [recs[r].sentence(k) for r, k, _ in ids], self.embedder,
+                                self._local(snap))
         cos = vecs @ qv
         weights = {t: snap.lexical.idf(t) for t in set(stems(query))}
         total = sum(weights.values()) or 1.0
@@ -257,11 +279,15 @@ class VectorCache:
     def __init__(self, store: ArticleStore):
         self.store, self._vecs = store, {}
 
-    def get(self, ids: list[str], texts: list[str], embedder) -> np.ndarray:
-        have = {i: v for i in ids if (v := self._vecs.get(i)) is not None}
+    def get(self, ids: list[str], texts: list[str], embedder, local=None) -> np.ndarray:
+        """``local``: a lookup in the process's own vectors (rag.dense). With it Chroma is
+        never asked (that would load its index): what it lacks is cached or embedded."""
+        have = {i: np.asarray(v, dtype=np.float32) for i in ids if (v := local(i)) is not None} if local else {}
+        have.update({i: v for i in ids if i not in have and (v := self._vecs.get(i)) is not None})
         missing = [i for i in ids if i not in have]
         if missing:
-            fetched = {i: np.asarray(v, dtype=np.float32) for i, v in self.store.sentence_vectors(missing).items()}
+            fetched = {} if local else {i: np.asarray(v, dtype=np.float32)
+                                        for i, v in self.store.sentence_vectors(missing).items()}
             absent = [(i, t) for i, t in zip(ids, texts) if i not in have and i not in fetched]
             if absent:
                 fetched.update(zip([i for i, _ in absent], embedder.embed_documents([t for _, t in absent])))

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+import numpy as np
+
 from rag.errors import ArticleNotFoundError, BadInputError, ChromaUnavailableError, StoreMismatchError, StoreNotFoundError
 from rag.types import Article
 
@@ -217,10 +219,13 @@ class ArticleStore:
             self.meta.upsert(ids=["model"], embeddings=[_UNIT],
                              metadatas=[{"model_id": model_id, "dim": dim, "layout": LAYOUT}])
 
-    def warm(self) -> None:
-        """Make Chroma load what a first question touches (the sentence vector index and the
-        article records; chunk text is cut from those): ~1 s at 10,000 articles, overlapped with
-        model loading at start."""
+    def warm(self, vectors: bool = True) -> None:
+        """Make Chroma load what a first question touches (the sentence vector index, unless
+        ``vectors`` is off because the persisted index searches them, and the article records;
+        chunk text is cut from those): ~1 s at 10,000 articles, overlapped with model loading."""
+        if not vectors:
+            self.articles.get(ids=["-"], include=["metadatas"])
+            return
         got = self.meta.get(ids=["model"], include=["metadatas"])
         if not got["ids"] or not self.sentences.count():
             return
@@ -350,6 +355,16 @@ class ArticleStore:
     def iter_chunks(self) -> Iterator[tuple[str, str, dict]]:
         for ids, metas, docs in self._pages(self.chunks, ["metadatas", "documents"]):
             yield from zip(ids, docs, metas)
+
+    def iter_sentence_vectors(self, size: int = 5000) -> Iterator[tuple[list[str], np.ndarray]]:
+        """Every sentence vector, a page at a time: (ids, float32 matrix)."""
+        offset = 0
+        while True:
+            got = self.sentences.get(include=["embeddings"], limit=size, offset=offset)
+            if not got["ids"]:
+                return
+            yield got["ids"], np.asarray(got["embeddings"], dtype=np.float32)
+            offset += len(got["ids"])
 
     def chunks_of(self, article_ids: list[str], batch: int = 200) -> Iterator[tuple[str, str, dict]]:
         """(id, text, metadata) of these articles' chunks, every generation (callers keep

@@ -131,7 +131,7 @@ def test_many_changes_fold_into_a_new_base(fake_settings, tmp_path, monkeypatch)
     ingest([str(folder)], settings=fake_settings)  # 10 new articles > COMPACT_MIN rows: a new base
     second = (root / "CURRENT").read_text()
     assert second != first and not (root / first).exists()
-    snap = index_cache.load(root, ArticleStore.open(fake_settings).identity())
+    snap = index_cache.load(root, ArticleStore.open(fake_settings).identity(), vectors=True)
     assert snap.article_count == 30 and len(snap.table) == 30 and not snap.table.delta
     qa = _qa(fake_settings, monkeypatch, full_read_fails=True)
     assert "Orvan27 proposed budget line 351" in _best(qa, "What did Orvan27 propose?")
@@ -151,9 +151,10 @@ def test_a_long_lived_reader_compacts_and_matches_a_fresh_read(fake_settings, tm
     assert "Snow closed the roads" in _best(qa, "What closed the roads?")
     snap = qa.retriever.snap
     assert not snap.table.delta and not snap.table.dead_rows, "the reader folded the change into a new base"
-    fresh = index_cache.full_build(qa.store)
+    fresh = index_cache.full_build(qa.store, vectors=True)
     assert sorted(snap.table.locator(r).id for r in range(len(snap.table))) == sorted(
         fresh.table.locator(r).id for r in range(len(fresh.table)))
+    assert np.array_equal(snap.dense.base, fresh.dense.base), "the folded sentence vectors are the store's"
     q = "What did Orvan12 propose?"
     assert np.allclose(np.sort(snap.lexical.scores(q)), np.sort(fresh.lexical.scores(q)))
 

@@ -1,0 +1,131 @@
+"""Sentence vectors in the persisted index (rag.dense): an embedded store's reader searches
+them memory-mapped and never loads Chroma's own vector index, finds what Chroma finds, keeps
+up with changed and removed articles, and never trusts a corrupt copy. Real Chroma in a temp
+dir, fake embedder for speed."""
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pytest
+
+from ingest import ingest
+from ingest.pipeline import article_id
+from rag import ArticleQA, dense, index_cache
+from rag.index_cache import index_root
+
+
+def _notes(folder, n, start=0, extra=""):
+    folder.mkdir(exist_ok=True)
+    for i in range(start, start + n):
+        (folder / f"note{i:03d}.md").write_text(
+            f"# Harbour note {i}\n\nThe ferry board met for session {i} in hall {i % 5}.{extra} "
+            f"Captain Velm{i} asked for a berth at pier {i * 7}. The tide tables were revised {i} times.\n",
+            encoding="utf-8")
+
+
+def _no_chroma_vectors(qa, monkeypatch):
+    monkeypatch.setattr(qa.store, "query", lambda *a, **k: pytest.fail("Chroma's vector index was queried"))
+    monkeypatch.setattr(qa.store, "sentence_vectors", lambda *a, **k: pytest.fail("Chroma's vectors were read"))
+
+
+def _sentence_id(snap, row, k):
+    return f"{snap.table.locator(row).id}:{k}"
+
+
+def test_a_reader_searches_its_own_vectors_and_never_queries_chroma_for_them(fake_settings, tmp_path, monkeypatch):
+    _notes(tmp_path / "a", 30)
+    ingest([str(tmp_path / "a")], settings=fake_settings)
+    qa = ArticleQA(settings=fake_settings)
+    _no_chroma_vectors(qa, monkeypatch)
+    assert "Velm17 asked for a berth at pier 119" in qa.retrieve("Which berth did Captain Velm17 ask for?", k=1)[0].text
+    assert "pier 119" in qa.ask("Which berth did Captain Velm17 ask for?").text
+    assert isinstance(qa.retriever.snap.dense.base, np.memmap), "the vectors are memory-mapped, not read in"
+
+
+def test_the_local_search_finds_what_chroma_finds(fake_settings, tmp_path):
+    _notes(tmp_path / "a", 30)
+    ingest([str(tmp_path / "a")], settings=fake_settings)
+    qa = ArticleQA(settings=fake_settings)
+    snap = qa.retriever.refresh()
+    for question in ("Which berth did Velm3 ask for?", "When did the ferry board meet?", "tide tables revised 12 times"):
+        qv = qa.embedder.embed_query(question)
+        ours = {_sentence_id(snap, r, k): c for r, k, c in snap.dense.search(snap.table, qv, 10)}
+        theirs = dict(qa.store.query(qv.tolist(), 10))
+        assert np.allclose(sorted(ours.values()), sorted(theirs.values()), atol=1e-5), question
+        cut = min(theirs.values()) + 1e-5  # the hash embedder ties often: compare above the last score
+        assert {i for i, c in ours.items() if c > cut} == {i for i, c in theirs.items() if c > cut}, question
+
+
+def test_the_graph_of_a_big_store_finds_what_the_exact_scan_finds_and_follows_changes(
+        fake_settings, tmp_path, monkeypatch):
+    monkeypatch.setattr(dense, "GRAPH_MIN", 10)  # the graph path on a small store
+    folder = tmp_path / "a"
+    _notes(folder, 30)
+    ingest([str(folder)], settings=fake_settings)
+    qa = ArticleQA(settings=fake_settings)
+    _no_chroma_vectors(qa, monkeypatch)
+    snap = qa.retriever.refresh()
+    assert snap.dense.graph is not None and len(snap.dense.graph) == len(snap.dense.base)
+    exact = dense.DenseIndex(np.asarray(snap.dense.base))
+    for i in range(0, len(exact.base), 7):
+        qv = exact.base[i]
+        got, want = snap.dense.search(snap.table, qv, 3), exact.search(snap.table, qv, 3)
+        assert np.allclose([h[2] for h in got], [h[2] for h in want], atol=1e-5)  # ties: compare scores
+        assert got[0][2] > 0.999
+
+    (folder / "note004.md").write_text("# Harbour note 4\n\nThe harbour master banned jet skis near the ferry pier.\n")
+    (folder / "note009.md").unlink()
+    ingest([str(folder)], prune=True, settings=fake_settings.override(
+        retrieval=fake_settings.retrieval.model_copy(update={"index_dir": tmp_path / "other"})))  # no new base here
+    monkeypatch.undo()
+    monkeypatch.setattr(dense, "GRAPH_MIN", 10)
+    fetched = []
+    vectors = qa.store.sentence_vectors
+    monkeypatch.setattr(qa.store, "sentence_vectors", lambda ids: fetched.extend(ids) or vectors(ids))
+    assert "banned jet skis" in qa.retrieve("What did the harbour master ban?", k=1)[0].text
+    changed = article_id(str((folder / "note004.md").resolve()))
+    assert fetched and all(i.startswith(changed + "-") for i in fetched), "only the changed article's vectors are read"
+    snap = qa.retriever.snap
+    removed = article_id(str((folder / "note009.md").resolve()))
+    for r, _, _ in snap.dense.search(snap.table, qa.embedder.embed_query("Captain Velm9 berth pier 63"), 20):
+        assert snap.table.locator(r).article_id != removed, "a removed article is never returned"
+
+
+def test_a_search_limited_to_some_articles_returns_only_theirs(fake_settings, tmp_path):
+    folder = tmp_path / "a"
+    _notes(folder, 12)
+    ingest([str(folder)], settings=fake_settings)
+    qa = ArticleQA(settings=fake_settings)
+    wanted = [article_id(str((folder / f"note{i:03d}.md").resolve())) for i in (2, 5)]
+    passages = qa.retrieve("Which berth did Captain Velm7 ask for?", k=4, article_ids=wanted)
+    assert passages and {p.article_id for p in passages} <= set(wanted)
+
+
+def test_a_corrupt_vector_file_is_detected_and_rebuilt(fake_settings, tmp_path, caplog):
+    _notes(tmp_path / "a", 10)
+    ingest([str(tmp_path / "a")], settings=fake_settings)
+    root = index_root(fake_settings)
+    base = root / (root / "CURRENT").read_text()
+    matrix = base / dense.MATRIX
+    data = bytearray(matrix.read_bytes())
+    data[-8:] = b"\x7f" * 8  # same size, different vector
+    matrix.write_bytes(bytes(data))
+    with caplog.at_level(logging.WARNING):
+        qa = ArticleQA(settings=fake_settings)
+        assert "pier 21" in qa.retrieve("Which berth did Captain Velm3 ask for?", k=1)[0].text
+    assert "corrupt" in caplog.text and (root / "CURRENT").read_text() != base.name
+
+
+def test_with_local_vectors_off_chroma_is_queried(fake_settings, tmp_path, monkeypatch):
+    _notes(tmp_path / "a", 10)
+    ingest([str(tmp_path / "a")], settings=fake_settings)
+    off = fake_settings.override(retrieval=fake_settings.retrieval.model_copy(update={"local_vectors": False}))
+    qa = ArticleQA(settings=off)
+    asked = []
+    query = qa.store.query
+    monkeypatch.setattr(qa.store, "query", lambda *a, **k: asked.append(1) or query(*a, **k))
+    assert "pier 21" in qa.retrieve("Which berth did Captain Velm3 ask for?", k=1)[0].text
+    assert asked and qa.retriever.snap.dense is None
+    assert index_cache.load(index_root(off), qa.store.identity(), vectors=False) is not None, \
+        "the base was rebuilt without vectors for this setting"
