@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import textwrap
@@ -36,11 +35,15 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=7, help="one-shot `rag ask` runs for the median")
     ap.add_argument("--embedder", default="onnx", choices=["onnx", "fake"],
                     help="fake: the store was built with the test suite's hash embedder")
+    ap.add_argument("--chroma-vectors", action="store_true",
+                    help="query Chroma's vector index, not the persisted index's (RAG_RETRIEVAL__LOCAL_VECTORS=false)")
     args = ap.parse_args()
+    if args.chroma_vectors:
+        scale.ENV["RAG_RETRIEVAL__LOCAL_VECTORS"] = "false"  # the children's environment
     if bool(args.db) == bool(args.chroma_url):
         ap.error("give --db DIR or --chroma-url URL")
     if args.embedder == "fake":
-        os.environ["RAG_EMBEDDING__BACKEND"] = "fake"  # the children's prelude registers it
+        scale.ENV["RAG_EMBEDDING__BACKEND"] = "fake"  # the children's prelude registers it
     question = json.loads(Path(args.questions).read_text(encoding="utf-8"))[0]["question"]
     where = ["--chroma-url", args.chroma_url] if args.chroma_url else ["--db", args.db]
     cmd = [sys.executable, "-c", textwrap.dedent(scale.ONE_SHOT), "ask", question, *where]

@@ -82,14 +82,17 @@ class ArticleQA:
             # Only a trained reader has a model to load; the default heuristic one adds nothing here.
             reader = pool.submit(_preload_reader, self.settings.answer) if self.settings.answer.reader == "trained" else None
             self.store = store or ArticleStore.open(self.settings)
-            warm = pool.submit(self.store.warm, not keeps_vectors(self.settings))
+            local, root = keeps_vectors(self.settings), index_root(self.settings)
+            warm = pool.submit(self.store.warm, not local)
+            # The saved index is checked (CRC of every file) and mapped while the models load.
+            saved = pool.submit(index_cache.load, root, self.store.identity(), local) if root else None
             self.embedder = loading.result() if loading else embedder
             if reader:
                 reader.result()
             warm.result()
         self.store.check_model(self.embedder.model_id, self.embedder.dim)
-        self.retriever = HybridRetriever(self.store, self.embedder, self.settings.retrieval, index_root(self.settings),
-                                         vectors=keeps_vectors(self.settings))
+        self.retriever = HybridRetriever(self.store, self.embedder, self.settings.retrieval, root, vectors=local,
+                                         snap=saved.result() if saved else None)
         model = llm if llm is not None and spec is None else None
         self.answerer = get_answerer(model or self.settings.llm, self.retriever, self.settings)
 

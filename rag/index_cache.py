@@ -1,4 +1,5 @@
-"""The persisted index: chunk table + BM25, saved per store revision, loaded memory-mapped.
+"""The persisted index: chunk table + BM25 (+ sentence vectors for an embedded store, see
+rag.dense), saved per store revision, loaded memory-mapped.
 
 Where: next to an embedded store (``<db>/rag-index/<collection>/``), or for a Chroma server
 in a per-user cache keyed by server URL and collection (``$XDG_CACHE_HOME/news-rag/index/``).
@@ -11,8 +12,10 @@ rebuilt, never trusted.
 How a process gets up to date (``sync``): load the base, ask the store's revision log which
 articles changed since the base was read, re-read only those (``apply_changes``), and check
 the article count against the store (a log that missed something means a full rebuild).
+A catch-up is saved as a new folder holding hard links to the base's files plus the delta
+(``delta.json``, ``delta_vectors.npy``), so the next process loads it instead of redoing it.
 When the catch-up grows past ``COMPACT_SHARE`` of the rows, the rows are re-indexed from
-token ids into a new base and saved, so the next process starts from there.
+token ids into a new base (and, with sentence vectors kept, a new vector graph) instead.
 """
 from __future__ import annotations
 
@@ -54,6 +57,7 @@ class Snapshot:
     applied: frozenset = frozenset()  # …except these log entries (read when ``since`` was taken)
     articles: dict = field(default_factory=dict)  # id → ArticleMeta already read (a cache, not the table)
     dense: DenseIndex | None = None  # sentence vectors searched here; None: Chroma is queried
+    folder: str = ""  # the saved base this snapshot's base rows are mapped from ("": built in memory)
 
     @classmethod
     def empty(cls) -> "Snapshot":
@@ -141,7 +145,7 @@ def apply_changes(snap: Snapshot, store: ArticleStore, changed: set[str], rev: s
     table = snap.table.with_changes(gone, [p[0] for p in added])
     dense = snap.dense.with_delta(table, _delta_vectors(store, [p[0] for p in added])) if snap.dense else None
     return Snapshot(rev, table, snap.lexical.with_delta(keep, [p[1] for p in added]), count, since, applied,
-                    articles, dense)
+                    articles, dense, snap.folder)
 
 
 def _delta_vectors(store: ArticleStore, locs: list[Locator]) -> dict[str, np.ndarray]:
@@ -169,7 +173,8 @@ def compact(snap: Snapshot) -> Snapshot:
     if snap.dense is not None:
         rows = np.flatnonzero(live)
         dense = dense_mod.build(snap.dense.rows_matrix(snap.table, [int(rows[i]) for i in order]))
-    return replace(snap, table=table, lexical=LexicalIndex.from_ids([ids[i] for i in order], vocab), dense=dense)
+    return replace(snap, table=table, lexical=LexicalIndex.from_ids([ids[i] for i in order], vocab), dense=dense,
+                   folder="")
 
 
 def needs_compaction(snap: Snapshot) -> bool:
@@ -179,20 +184,24 @@ def needs_compaction(snap: Snapshot) -> bool:
 
 # -- saving and loading ---------------------------------------------------------------------
 ARRAYS = BaseArrays.NAMES + ("tok_ptr", "tok_ids")
+DELTA = "delta"  # delta.json, delta_vectors.npy: a catch-up saved beside the base it applies to
 
 
-def save(snap: Snapshot, root: Path, identity: str) -> None:
-    """Write ``snap`` (which must have no delta) as the new base; failures only log."""
+def save(snap: Snapshot, root: Path, identity: str) -> Snapshot:
+    """Write ``snap`` as the new base (a snapshot with a delta is saved as links to its base's
+    files plus the delta: no big file is rewritten); failures only log. Returns ``snap``
+    naming the folder it now lives in."""
     try:
-        _save(snap, root, identity)
+        if snap.table.delta or snap.table.dead_rows:
+            return replace(snap, folder=_save_delta(snap, root, identity))
+        return replace(snap, folder=_save(snap, root, identity))
     except OSError as e:
         log.warning("could not save the index cache in %s (%s); it is rebuilt on the next start", root, e)
+        return snap
 
 
-def _save(snap: Snapshot, root: Path, identity: str) -> None:
-    root.mkdir(parents=True, exist_ok=True)
-    tmp = root / f"tmp-{uuid.uuid4().hex}"
-    tmp.mkdir()
+def _save(snap: Snapshot, root: Path, identity: str) -> str:
+    tmp = _tmp(root)
     b, lx = snap.table.base, snap.lexical
     for name, arr in zip(ARRAYS, (b.ids, b.starts, b.ends, b.sent_ptr, b.sent_spans, lx.tok_ptr, lx.tok_ids)):
         np.save(tmp / f"{name}.npy", np.asarray(arr))
@@ -200,10 +209,42 @@ def _save(snap: Snapshot, root: Path, identity: str) -> None:
         lx.bm25.save(str(tmp / "bm25"), show_progress=False)
     if snap.dense is not None:
         dense_mod.save(snap.dense, tmp)
+    return _publish(snap, root, identity, tmp, _fingerprints(tmp))
+
+
+def _tmp(root: Path) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = root / f"tmp-{uuid.uuid4().hex}"
+    tmp.mkdir()
+    return tmp
+
+
+def _save_delta(snap: Snapshot, root: Path, identity: str) -> str:
+    """The base's files hard-linked (not copied: at 100,000 articles they are ~1 GB) beside
+    the delta: dead base rows, delta chunks with their tokens and sentence vectors."""
+    if not snap.folder:
+        raise OSError("no saved base to link to")
+    src, tmp = root / snap.folder, _tmp(root)
+    files = {k: v for k, v in json.loads((src / "state.json").read_text(encoding="utf-8"))["files"].items()
+             if not k.startswith(DELTA)}
+    for name in files:
+        (tmp / name).parent.mkdir(parents=True, exist_ok=True)
+        os.link(src / name, tmp / name)
+    t = snap.table
+    delta = {"dead": np.flatnonzero(t.dead).tolist(), "tokens": snap.lexical.delta,
+             "chunks": [[c.id, c.start, c.end, [list(x) for x in c.sentences]] for c in t.delta]}
+    (tmp / f"{DELTA}.json").write_text(json.dumps(delta), encoding="utf-8")
+    if snap.dense is not None:
+        np.save(tmp / f"{DELTA}_vectors.npy", snap.dense.rows_matrix(t, range(len(t.base), len(t))))
+    files |= {k: v for k, v in _fingerprints(tmp).items() if k.startswith(DELTA)}
+    return _publish(snap, root, identity, tmp, files)
+
+
+def _publish(snap: Snapshot, root: Path, identity: str, tmp: Path, files: dict) -> str:
+    """State written, the folder renamed into place, CURRENT switched to it atomically."""
     state = {"format": FORMAT, "identity": identity, "revision": snap.revision, "since": snap.since,
-             "vectors": snap.dense is not None,
-             "applied": sorted(snap.applied),
-             "articles": snap.article_count, "rows": len(b), "files": _fingerprints(tmp)}
+             "vectors": snap.dense is not None, "applied": sorted(snap.applied),
+             "articles": snap.article_count, "rows": len(snap.table.base), "files": files}
     (tmp / "state.json").write_text(json.dumps(state), encoding="utf-8")
     final = root / f"base-{uuid.uuid4().hex}"
     tmp.rename(final)
@@ -211,6 +252,7 @@ def _save(snap: Snapshot, root: Path, identity: str) -> None:
     pointer.write_text(final.name, encoding="utf-8")
     os.replace(pointer, root / "CURRENT")
     _remove_old(root, keep=final.name)
+    return final.name
 
 
 def _remove_old(root: Path, keep: str) -> None:
@@ -267,8 +309,30 @@ def _open(folder: Path, state: dict) -> Snapshot:
     dense = dense_mod.open_dense(folder) if state["vectors"] else None
     if dense is not None and len(dense.base) not in (0, int(base.sent_ptr[-1])):
         raise ValueError("vector matrix does not match the sentences")
-    return Snapshot(state["revision"], ChunkTable(base), lexical, state["articles"], state["since"],
-                    frozenset(state["applied"]), dense=dense)
+    table = ChunkTable(base)
+    if (folder / f"{DELTA}.json").exists():
+        table, lexical, dense = _open_delta(folder, table, lexical, dense)
+    return Snapshot(state["revision"], table, lexical, state["articles"], state["since"],
+                    frozenset(state["applied"]), dense=dense, folder=folder.name)
+
+
+def _open_delta(folder: Path, table: ChunkTable, lexical: LexicalIndex, dense: DenseIndex | None):
+    """A saved catch-up applied to the base just opened."""
+    delta = json.loads((folder / f"{DELTA}.json").read_text(encoding="utf-8"))
+    dead = np.zeros(len(table.base), dtype=bool)
+    dead[np.asarray(delta["dead"], dtype=np.int64)] = True
+    locs = [Locator(i, s, e, tuple(tuple(x) for x in sents)) for i, s, e, sents in delta["chunks"]]
+    if len(delta["tokens"]) != len(locs):
+        raise ValueError("delta tokens do not match its chunks")
+    table = ChunkTable(table.base, dead, locs)
+    lexical = lexical.with_delta(np.zeros(0, dtype=bool), delta["tokens"])
+    if dense is not None:
+        vecs = np.load(folder / f"{DELTA}_vectors.npy", allow_pickle=False)
+        ends = np.cumsum([len(c.sentences) for c in locs]).tolist()
+        if len(vecs) != (ends[-1] if ends else 0):
+            raise ValueError("delta vectors do not match its sentences")
+        dense = replace(dense, delta={c.id: vecs[e - len(c.sentences):e] for c, e in zip(locs, ends)})
+    return table, lexical, dense
 
 
 # -- bringing a process up to date -------------------------------------------------------------
@@ -283,14 +347,13 @@ def sync(store: ArticleStore, prev: Snapshot | None, root: Path | None, vectors:
     if snap is not None and since - snap.since < (LOG_DAYS - 1) * 86400:
         caught_up = _caught_up(snap, store, rev, since)
         if caught_up is not None:
-            if needs_compaction(caught_up) and root:
+            if needs_compaction(caught_up):
                 caught_up = compact(caught_up)
-                save(caught_up, root, identity)
-            return caught_up
+            # Saved either way: the next process loads this catch-up instead of redoing it
+            # (which, with local vectors, would open Chroma's vector index for the changed ones).
+            return save(caught_up, root, identity) if root else caught_up
     snap = full_build(store, vectors)
-    if root:
-        save(snap, root, identity)
-    return snap
+    return save(snap, root, identity) if root else snap
 
 
 def _caught_up(snap: Snapshot, store: ArticleStore, rev, since: float) -> Snapshot | None:

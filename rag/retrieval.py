@@ -1,7 +1,8 @@
 """Hybrid retrieval in two stages: find passages, then the sentences in them that answer.
 
-1. Candidate chunks: dense search over *sentence* vectors in Chroma (a question matches a
-   sentence far better than a 500-character passage), grouped by chunk, fused by rank with
+1. Candidate chunks: dense search over *sentence* vectors (a question matches a sentence far
+   better than a 500-character passage; searched in the persisted index for an embedded
+   store, ``rag.dense``, in Chroma for a server), grouped by chunk, fused by rank with
    BM25 over stemmed chunk text (exact names and rare words the small model blurs).
    Reciprocal-rank fusion needs no score calibration between the two.
 2. Sentence re-scoring inside the best ``rerank_chunks`` chunks:
@@ -17,9 +18,10 @@ questions, against ~0.92 for whole chunks (see benchmarks/RESULTS.md).
 What a process holds (``rag.index_cache.Snapshot``): the chunk table without text and the
 BM25 index, loaded memory-mapped from the persisted base and brought up to date from the
 store's revision log by ``refresh`` whenever the store revision changes (only changed
-articles are read again). Chunk text, article metadata and sentence vectors are fetched
-from Chroma by id for the few candidates a question needs, behind small caches: a reader's
-memory does not grow with the archive.
+articles are read again; a catch-up is saved beside the base for the next process). Chunk
+text and article metadata (and, for a server, sentence vectors) are fetched from Chroma by
+id for the few candidates a question needs, behind small caches: a reader's memory does not
+grow with the archive.
 """
 from __future__ import annotations
 
@@ -74,12 +76,13 @@ class Articles(Mapping):
 
 class HybridRetriever:
     def __init__(self, store: ArticleStore, embedder, settings, index_root: Path | None = None,
-                 vectors: bool = False):
+                 vectors: bool = False, snap: Snapshot | None = None):
         """``vectors``: the persisted index keeps and searches the sentence vectors (rag.dense);
-        off, Chroma is queried for them."""
+        off, Chroma is queried for them. ``snap``: the saved index, already loaded (brought up
+        to date at the first question)."""
         self.store, self.embedder, self.settings = store, embedder, settings
         self.index_root, self.local_vectors = index_root, vectors and index_root is not None
-        self.snap = Snapshot.empty()
+        self.snap = snap or Snapshot.empty()
         self.vectors = VectorCache(store)
         self.texts = TextCache(store)
         self._reranker = None

@@ -102,7 +102,8 @@ def test_a_search_limited_to_some_articles_returns_only_theirs(fake_settings, tm
     assert passages and {p.article_id for p in passages} <= set(wanted)
 
 
-def test_a_corrupt_vector_file_is_detected_and_rebuilt(fake_settings, tmp_path, caplog):
+def test_a_corrupt_vector_file_is_detected_and_rebuilt(fake_settings, tmp_path, caplog, monkeypatch):
+    monkeypatch.setattr(logging.getLogger("rag"), "propagate", True)  # the CLI module quiets it
     _notes(tmp_path / "a", 10)
     ingest([str(tmp_path / "a")], settings=fake_settings)
     root = index_root(fake_settings)
@@ -111,7 +112,7 @@ def test_a_corrupt_vector_file_is_detected_and_rebuilt(fake_settings, tmp_path, 
     data = bytearray(matrix.read_bytes())
     data[-8:] = b"\x7f" * 8  # same size, different vector
     matrix.write_bytes(bytes(data))
-    with caplog.at_level(logging.WARNING):
+    with caplog.at_level(logging.WARNING, logger="rag.index_cache"):
         qa = ArticleQA(settings=fake_settings)
         assert "pier 21" in qa.retrieve("Which berth did Captain Velm3 ask for?", k=1)[0].text
     assert "corrupt" in caplog.text and (root / "CURRENT").read_text() != base.name

@@ -55,7 +55,8 @@ def test_after_another_run_changes_articles_a_new_reader_reads_only_those(fake_s
     (folder / "note004.md").write_text("# Council note 4\n\nThe mayor resigned after the vote on the tram.\n")
     (folder / "note009.md").unlink()
     _notes(folder, 1, start=30, extra=" Ferries were cancelled.")
-    ingest([str(folder)], prune=True, settings=fake_settings)
+    elsewhere = fake_settings.override(retrieval=fake_settings.retrieval.model_copy(update={"index_dir": tmp_path / "x"}))
+    ingest([str(folder)], prune=True, settings=elsewhere)  # a writer that leaves the reader's index as it was
 
     qa = ArticleQA(settings=fake_settings)
     fetched = []
@@ -118,6 +119,33 @@ def test_a_store_made_again_at_the_same_path_never_uses_the_old_index(fake_setti
     assert len(qa.retriever.articles) == 1
     assert [p.text for p in qa.retrieve("What did Orvan3 propose?", k=3)] == [
         "The harbour reopened on Friday after dredging."]
+
+
+def test_a_writers_catch_up_is_saved_so_the_next_reader_reads_nothing(fake_settings, tmp_path, monkeypatch):
+    folder = tmp_path / "a"
+    _notes(folder, 30)
+    ingest([str(folder)], settings=fake_settings)
+    root = index_root(fake_settings)
+    first = root / (root / "CURRENT").read_text()
+    inodes = {f: (first / f).stat().st_ino for f in ("vectors.npy", "tok_ids.npy")}
+    (folder / "note004.md").write_text("# Council note 4\n\nThe mayor resigned after the vote on the tram.\n")
+    (folder / "note009.md").unlink()
+    ingest([str(folder)], prune=True, settings=fake_settings)
+    second = root / (root / "CURRENT").read_text()
+    assert second != first and (second / "delta.json").exists(), "the catch-up is saved beside the base"
+    assert {f: (second / f).stat().st_ino for f in inodes} == inodes, "the base's files are linked, not copied"
+
+    qa = _qa(fake_settings, monkeypatch, full_read_fails=True)
+    monkeypatch.setattr(qa.store, "chunks_of", lambda ids: pytest.fail(f"re-read {ids}"))
+    monkeypatch.setattr(qa.store, "sentence_vectors", lambda ids: pytest.fail(f"re-read vectors of {ids}"))
+    assert "mayor resigned" in _best(qa, "Why did the mayor resign?")
+    assert len(qa.retriever.articles) == 29
+    assert not any("Orvan9 " in p.text for p in qa.retrieve("What did Orvan9 propose?", k=3))
+    monkeypatch.undo()
+    fresh = index_cache.full_build(qa.store, vectors=True)
+    snap = qa.retriever.snap
+    live = [snap.table.locator(r).id for r in range(len(snap.table)) if snap.table.alive(r)]
+    assert sorted(live) == sorted(fresh.table.locator(r).id for r in range(len(fresh.table)))
 
 
 def test_many_changes_fold_into_a_new_base(fake_settings, tmp_path, monkeypatch):
