@@ -277,15 +277,15 @@ def _crc(path: Path) -> int:
 
 
 def load(root: Path, identity: str, vectors: bool = False) -> Snapshot | None:
-    """The saved base, or None when there is none, it cannot be trusted or it lacks (or has)
-    the sentence vectors this process wants (then it is rebuilt)."""
+    """The saved base, or None when there is none, it cannot be trusted or it lacks the
+    sentence vectors this process wants (then it is rebuilt)."""
     try:
         folder = root / (root / "CURRENT").read_text(encoding="utf-8").strip()
         state = json.loads((folder / "state.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if state.get("format") != FORMAT or state.get("identity") != identity or state.get("vectors") != vectors:
-        return None
+    if state.get("format") != FORMAT or state.get("identity") != identity or (vectors and not state.get("vectors")):
+        return None  # a base with vectors also serves a process that queries Chroma (it keeps them up to date)
     try:
         if _fingerprints(folder) != {k: list(v) for k, v in state["files"].items()}:
             log.warning("the index cache in %s is corrupt; rebuilding it", folder)

@@ -165,7 +165,7 @@ class HybridRetriever:
 
     def _dense_rows(self, snap: Snapshot, qv, n: int, article_ids):
         """Chunk rows of the ``n`` nearest sentences, best first (duplicates kept)."""
-        if snap.dense is not None:
+        if snap.dense is not None and self.local_vectors:
             return (r for r, _, _ in snap.dense.search(snap.table, qv, n, article_ids))
         chunk_ids = (i.rsplit(":", 1)[0] for i, _ in self.store.query(qv.tolist(), n, article_ids))
         return (r for c in chunk_ids if (r := snap.table.row_of(c)) is not None)
@@ -176,10 +176,9 @@ class HybridRetriever:
         ids = [_sentence_id(snap, a, s, e) or f"{a}@{s}-{e}" for a, s, e, _ in sentences]
         return self.vectors.get(ids, [t for *_, t in sentences], self.embedder, self._local(snap))
 
-    @staticmethod
-    def _local(snap: Snapshot):
-        """Looks sentence ids up in the snapshot's own vectors (None: there are none)."""
-        if snap.dense is None:
+    def _local(self, snap: Snapshot):
+        """Looks sentence ids up in the snapshot's own vectors (None: none, or not used here)."""
+        if snap.dense is None or not self.local_vectors:
             return None
 
         def lookup(sentence_id: str):

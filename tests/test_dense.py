@@ -118,7 +118,7 @@ def test_a_corrupt_vector_file_is_detected_and_rebuilt(fake_settings, tmp_path, 
     assert "corrupt" in caplog.text and (root / "CURRENT").read_text() != base.name
 
 
-def test_with_local_vectors_off_chroma_is_queried(fake_settings, tmp_path, monkeypatch):
+def test_with_local_vectors_off_chroma_is_queried_and_the_saved_vectors_kept(fake_settings, tmp_path, monkeypatch):
     _notes(tmp_path / "a", 10)
     ingest([str(tmp_path / "a")], settings=fake_settings)
     off = fake_settings.override(retrieval=fake_settings.retrieval.model_copy(update={"local_vectors": False}))
@@ -127,6 +127,14 @@ def test_with_local_vectors_off_chroma_is_queried(fake_settings, tmp_path, monke
     query = qa.store.query
     monkeypatch.setattr(qa.store, "query", lambda *a, **k: asked.append(1) or query(*a, **k))
     assert "pier 21" in qa.retrieve("Which berth did Captain Velm3 ask for?", k=1)[0].text
-    assert asked and qa.retriever.snap.dense is None
-    assert index_cache.load(index_root(off), qa.store.identity(), vectors=False) is not None, \
-        "the base was rebuilt without vectors for this setting"
+    assert asked
+    # The saved base keeps its vectors, and this process keeps them up to date when it catches
+    # up: switching the setting back rebuilds nothing and reads nothing.
+    (tmp_path / "a" / "note004.md").write_text("# Harbour note 4\n\nDivers found an anchor from 1890 by pier 28.\n")
+    ingest([str(tmp_path / "a")], settings=off.override(
+        retrieval=off.retrieval.model_copy(update={"index_dir": tmp_path / "other"})))
+    assert "anchor from 1890" in qa.retrieve("What did the divers find?", k=1)[0].text
+    on = ArticleQA(settings=fake_settings)
+    _no_chroma_vectors(on, monkeypatch)
+    monkeypatch.setattr(on.store, "iter_chunks", lambda: pytest.fail("the archive was read in full"))
+    assert "anchor from 1890" in on.retrieve("What did the divers find?", k=1)[0].text
