@@ -107,9 +107,13 @@ ASK = PRELUDE + """
         times.append((time.perf_counter() - t0) * 1000)
         hits += any(a.lower() in ans.text.lower() for a in q["answers"])
     times.sort()
+    # Peak RSS counts mapped index files' pages too (page cache, shared, reclaimable): the
+    # split at the end says how much is the process's own heap (anon) and how much is mapped.
+    status = dict(l.split(":", 1) for l in open("/proc/self/status") if l.startswith(("RssAnon", "RssFile")))
     print(json.dumps({"p50_ms": times[len(times) // 2], "p95_ms": times[int(len(times) * 0.95)],
                       "answer_hit": hits / len(questions),
-                      "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                      "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                      **{f"end_{k.lower()}_mb": int(v.split()[0]) / 1024 for k, v in status.items()}}))
 """
 
 PEER_INGEST = """

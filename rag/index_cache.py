@@ -276,6 +276,13 @@ def _crc(path: Path) -> int:
     return crc
 
 
+def _current(root: Path) -> str | None:
+    try:
+        return (root / "CURRENT").read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+
+
 def load(root: Path, identity: str, vectors: bool = False) -> Snapshot | None:
     """The saved base, or None when there is none, it cannot be trusted or it lacks the
     sentence vectors this process wants (then it is rebuilt)."""
@@ -341,7 +348,11 @@ def sync(store: ArticleStore, prev: Snapshot | None, root: Path | None, vectors:
     ``vectors``: keep the sentence vectors in the index too (embedded stores, see rag.dense)."""
     since, rev = time.time(), store.revision()
     identity = store.identity()
-    snap = prev if prev is not None and prev.revision is not None else (load(root, identity, vectors) if root else None)
+    snap = prev if prev is not None and prev.revision is not None else None
+    if root and (snap is None or snap.revision != rev) and _current(root) != (snap.folder if snap else None):
+        saved = load(root, identity, vectors)  # e.g. the writer saved this very revision's catch-up
+        if saved is not None and (snap is None or saved.since >= snap.since):
+            snap = saved
     if snap is not None and snap.revision == rev:
         return snap
     if snap is not None and since - snap.since < (LOG_DAYS - 1) * 86400:

@@ -76,7 +76,7 @@ class RetrievalSettings(BaseModel):
     )
     local_vectors: bool = Field(
         True, description="With an embedded store and persist_index on: keep the sentence vectors in the "
-        "persisted index too (a memory-mapped matrix, plus an HNSW graph from 20,000 sentences) and search them "
+        "persisted index too (a memory-mapped matrix, plus an HNSW graph from 10,000 sentences) and search them "
         "there, so no process loads Chroma's own vector index (2.8 s and ~1 GB at 100,000 articles). Off: every "
         "process queries Chroma. A Chroma server is always queried (it keeps its index warm)."
     )

@@ -138,3 +138,17 @@ def test_with_local_vectors_off_chroma_is_queried_and_the_saved_vectors_kept(fak
     _no_chroma_vectors(on, monkeypatch)
     monkeypatch.setattr(on.store, "iter_chunks", lambda: pytest.fail("the archive was read in full"))
     assert "anchor from 1890" in on.retrieve("What did the divers find?", k=1)[0].text
+
+
+def test_a_long_lived_reader_takes_the_writers_saved_catch_up_instead_of_reading_chroma(
+        fake_settings, tmp_path, monkeypatch):
+    folder = tmp_path / "a"
+    _notes(folder, 12)
+    ingest([str(folder)], settings=fake_settings)
+    qa = ArticleQA(settings=fake_settings)
+    assert "pier 21" in qa.retrieve("Which berth did Captain Velm3 ask for?", k=1)[0].text
+    (folder / "note005.md").write_text("# Harbour note 5\n\nA seal colony settled on the breakwater.\n")
+    ingest([str(folder)], settings=fake_settings)  # the writer saves its catch-up
+    _no_chroma_vectors(qa, monkeypatch)  # loading Chroma's vector index here would cost ~1 GB at 100k
+    monkeypatch.setattr(qa.store, "chunks_of", lambda ids: pytest.fail(f"re-read {ids}"))
+    assert "seal colony" in qa.retrieve("Where did the seals settle?", k=1)[0].text
