@@ -70,9 +70,11 @@ class DenseIndex:
         if self.graph is not None:
             found = self.graph.search(qv, want, exact=False)
             keys, cos = np.asarray(found.keys, dtype=np.int64), 1.0 - np.asarray(found.distances, dtype=np.float32)
+            ok = (keys >= 0) & (keys < len(self.base))  # never trust a key outside the matrix
+            keys, cos = keys[ok], cos[ok]
         else:
             scores = np.asarray(self.base @ qv)
-            keys = np.argpartition(-scores, min(want, len(scores) - 1))[:want] if len(scores) > want else np.arange(len(scores))
+            keys = np.argpartition(-scores, want)[:want] if len(scores) > want else np.arange(len(scores))
             cos = scores[keys]
         return self._live(table, keys, cos)
 

@@ -11,7 +11,7 @@ import pytest
 
 from ingest import ingest
 from ingest.pipeline import article_id
-from rag import ArticleQA, dense, index_cache
+from rag import ArticleQA, dense
 from rag.index_cache import index_root
 
 
