@@ -68,11 +68,14 @@ def test_the_graph_of_a_big_store_finds_what_the_exact_scan_finds_and_follows_ch
     snap = qa.retriever.refresh()
     assert snap.dense.graph is not None and len(snap.dense.graph) == len(snap.dense.base)
     exact = dense.DenseIndex(np.asarray(snap.dense.base))
+    found = wanted = 0
     for i in range(0, len(exact.base), 7):
         qv = exact.base[i]
         got, want = snap.dense.search(snap.table, qv, 3), exact.search(snap.table, qv, 3)
-        assert np.allclose([h[2] for h in got], [h[2] for h in want], atol=1e-5)  # ties: compare scores
-        assert got[0][2] > 0.999
+        assert got[0][2] > 0.999, "a stored sentence finds itself"
+        floor = want[-1][2] - 1e-5  # scores, not ids: the hash embedder ties often
+        found, wanted = found + sum(h[2] >= floor for h in got), wanted + len(want)
+    assert found / wanted >= 0.9, "an approximate search, but it finds nearly all of the exact top 3"
 
     (folder / "note004.md").write_text("# Harbour note 4\n\nThe harbour master banned jet skis near the ferry pier.\n")
     (folder / "note009.md").unlink()
