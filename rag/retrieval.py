@@ -8,7 +8,8 @@
 2. Sentence re-scoring inside the best ``rerank_chunks`` chunks:
    ``0.7·cosine + 0.3·IDF-weighted overlap of the question's stemmed words + 0.05·chunk
    prior``, blended half and half with a cross-encoder when ``reranker_model`` is set
-   (none ships: the default stands on its own). The best sentences become
+   (none ships: the default stands on its own). Copies of one sentence (a story reprinted
+   in several articles: equal vector) are kept once. The best sentences become
    the passages (with ``window`` neighbours either side); adjacent or overlapping ones are
    merged, so no text is returned twice.
 
@@ -226,7 +227,8 @@ class HybridRetriever:
             out.append(Scored(row, k, W_COS * float(c) + W_LEX * overlap + W_PRIOR * prior[row]))
         if self.settings.reranker_model:
             self._rerank(query, out, recs)
-        return sorted(out, key=lambda x: -x.score)
+        order = sorted(range(len(out)), key=lambda i: -out[i].score)
+        return [out[i] for i in _without_copies(order, cos, vecs)]
 
     def _rerank(self, query: str, scored: list[Scored], recs: dict[int, ChunkRecord]) -> None:
         """Blend in a cross-encoder's judgement (sigmoid of its logit) half and half."""
@@ -255,6 +257,21 @@ class HybridRetriever:
                 spans.append([sc.row, lo, hi, sc.score])
         metas = index_cache.article_metas(snap, self.store, [recs[row].article_id for row, *_ in spans])
         return [_passage(recs[row], lo, hi, score, metas) for row, lo, hi, score in spans]
+
+
+def _without_copies(order: list[int], cos: np.ndarray, vecs: np.ndarray) -> list[int]:
+    """``order`` without later copies of a sentence (equal cosine to the question and equal
+    vector): a wire story reprinted by several papers is passed on once, by its best-placed
+    copy, instead of filling the passages the answerer reads."""
+    seen: dict[float, list[int]] = {}
+    kept = []
+    for i in order:
+        peers = seen.setdefault(round(float(cos[i]), 5), [])
+        if any(float(vecs[i] @ vecs[j]) > 0.9999 for j in peers):
+            continue
+        peers.append(i)
+        kept.append(i)
+    return kept
 
 
 def _passage(c: ChunkRecord, lo: int, hi: int, score: float, metas: dict) -> Passage:

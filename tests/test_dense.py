@@ -155,3 +155,25 @@ def test_a_long_lived_reader_takes_the_writers_saved_catch_up_instead_of_reading
     _no_chroma_vectors(qa, monkeypatch)  # loading Chroma's vector index here would cost ~1 GB at 100k
     monkeypatch.setattr(qa.store, "chunks_of", lambda ids: pytest.fail(f"re-read {ids}"))
     assert "seal colony" in qa.retrieve("Where did the seals settle?", k=1)[0].text
+
+
+def test_copies_of_one_story_are_quoted_once(fake_settings, tmp_path):
+    """A wire story reprinted by several papers: its sentences are passed on once, so the
+    copies do not fill the passages the answerer reads and push out the article that says
+    something else."""
+    folder = tmp_path / "a"
+    folder.mkdir()
+    wire = ("Storm Alder closed the northern ferry route on Monday. Crews cleared fallen trees from the harbour "
+            "road overnight. The port authority said ferries would resume once the swell eased.")
+    for i in range(14):
+        (folder / f"paper{i:02d}.md").write_text(
+            f"# Storm report from paper {i}\n\n{wire}\n\n"
+            + " ".join(f"Paper {i} local desk note number {j} about council parking fees." for j in range(8)) + "\n",
+            encoding="utf-8")
+    (folder / "other.md").write_text("# Harbour\n\nThe ferry route reopens on Thursday, the port authority said "
+                                     "after the storm.\n", encoding="utf-8")
+    ingest([str(folder)], settings=fake_settings)
+    qa = ArticleQA(settings=fake_settings)
+    texts = [p.text for p in qa.retrieve("When will the ferry route reopen after the storm?", k=4)]
+    assert len(set(texts)) == len(texts), f"a sentence was passed on twice: {texts}"
+    assert any("reopens on Thursday" in t for t in texts)
