@@ -99,26 +99,9 @@ def full_build(store: ArticleStore, vectors: bool = False) -> Snapshot:
             pairs.append((_locator(i, m), tokens_of(d)))
     pairs.sort(key=lambda p: p[0].id)
     table = ChunkTable(BaseArrays.from_locators([p[0] for p in pairs]))
-    dense = dense_mod.build(_base_vectors(store, table.base)) if vectors else None
+    dense = dense_mod.build(dense_mod.base_matrix(store, table.base)) if vectors else None
     return Snapshot(rev, table, LexicalIndex.build([p[1] for p in pairs]), len(articles), since, applied,
                     dense=dense)
-
-
-def _base_vectors(store: ArticleStore, base: BaseArrays) -> np.ndarray:
-    """The matrix of every base sentence's stored vector (row ``sent_ptr[r] + k``); a
-    sentence Chroma has no vector for stays zero and so matches nothing."""
-    matrix = None
-    for ids, vecs in store.iter_sentence_vectors():
-        if matrix is None:
-            matrix = np.zeros((int(base.sent_ptr[-1]), vecs.shape[1]), dtype=np.float32)
-        chunk, k = zip(*(i.rsplit(":", 1) for i in ids))
-        keys = np.array([c.encode() for c in chunk], dtype=bytes)
-        rows = np.minimum(np.searchsorted(base.ids, keys), max(len(base) - 1, 0))
-        ok = (base.ids[rows] == keys) if len(base) else np.zeros(len(keys), bool)
-        at = base.sent_ptr[rows] + np.array(k, dtype=np.int64)
-        ok &= at < base.sent_ptr[np.minimum(rows + 1, len(base))]
-        matrix[at[ok]] = vecs[ok]
-    return matrix if matrix is not None else np.zeros((0, 0), dtype=np.float32)
 
 
 def _locator(chunk_id: str, m: dict) -> Locator:
@@ -143,23 +126,9 @@ def apply_changes(snap: Snapshot, store: ArticleStore, changed: set[str], rev: s
     keep = np.array([c.article_id not in gone for c in snap.table.delta], dtype=bool)
     articles = {a: v for a, v in snap.articles.items() if a not in changed} | metas
     table = snap.table.with_changes(gone, [p[0] for p in added])
-    dense = snap.dense.with_delta(table, _delta_vectors(store, [p[0] for p in added])) if snap.dense else None
+    dense = snap.dense.with_delta(table, dense_mod.delta_vectors(store, [p[0] for p in added])) if snap.dense else None
     return Snapshot(rev, table, snap.lexical.with_delta(keep, [p[1] for p in added]), count, since, applied,
                     articles, dense, snap.folder)
-
-
-def _delta_vectors(store: ArticleStore, locs: list[Locator]) -> dict[str, np.ndarray]:
-    """The stored sentence vectors of these (new) chunks, by chunk id."""
-    ids = [f"{c.id}:{k}" for c in locs for k in range(len(c.sentences))]
-    got = {}
-    for i in range(0, len(ids), 5000):
-        got.update(store.sentence_vectors(ids[i:i + 5000]))
-    out = {}
-    for c in locs:
-        vecs = [got.get(f"{c.id}:{k}") for k in range(len(c.sentences))]
-        if vecs and all(v is not None for v in vecs):
-            out[c.id] = np.asarray(vecs, dtype=np.float32)
-    return out
 
 
 def compact(snap: Snapshot) -> Snapshot:

@@ -177,15 +177,16 @@ class HybridRetriever:
         ids = [_sentence_id(snap, a, s, e) or f"{a}@{s}-{e}" for a, s, e, _ in sentences]
         return self.vectors.get(ids, [t for *_, t in sentences], self.embedder, self._local(snap))
 
-    def _local(self, snap: Snapshot):
-        """Looks sentence ids up in the snapshot's own vectors (None: none, or not used here)."""
+    def _local(self, snap: Snapshot, known: dict | None = None):
+        """Looks sentence ids up in the snapshot's own vectors (None: none, or not used here);
+        ``known``: id → (row, k) the caller already has, so those ids are not parsed again."""
         if snap.dense is None or not self.local_vectors:
             return None
+        known = known or {}
 
         def lookup(sentence_id: str):
-            chunk, k = sentence_id.rsplit(":", 1) if ":" in sentence_id else (sentence_id, "")
-            row = snap.table.row_of(chunk) if k.isdigit() else None
-            return snap.dense.vector(snap.table, row, int(k)) if row is not None else None
+            row_k = known.get(sentence_id) or _row_k(snap, sentence_id)
+            return snap.dense.vector(snap.table, *row_k) if row_k else None
         return lookup
 
     def sentence_before(self, article_id: str, start: int) -> str:
@@ -215,7 +216,7 @@ class HybridRetriever:
         if not ids:
             return []
         vecs = self.vectors.get([i for *_, i in ids], [recs[r].sentence(k) for r, k, _ in ids], self.embedder,
-                                self._local(snap))
+                                self._local(snap, {i: (r, k) for r, k, i in ids}))
         cos = vecs @ qv
         weights = {t: snap.lexical.idf(t) for t in set(stems(query))}
         total = sum(weights.values()) or 1.0
@@ -279,6 +280,13 @@ def _passage(c: ChunkRecord, lo: int, hi: int, score: float, metas: dict) -> Pas
     title = metas[c.article_id].title if c.article_id in metas else ""
     return Passage(c.article_id, c.text[s - c.start:e - c.start], s, e, round(float(score), 4), title,
                    c.sentences[lo:hi + 1])
+
+
+def _row_k(snap: Snapshot, sentence_id: str) -> tuple[int, int] | None:
+    """(chunk row, k) of a ``<chunk id>:<k>`` sentence id; None for any other id."""
+    chunk, _, k = sentence_id.rpartition(":")
+    row = snap.table.row_of(chunk) if chunk and k.isdigit() else None
+    return (row, int(k)) if row is not None else None
 
 
 def _sentence_id(snap: Snapshot, article_id: str, start: int, end: int) -> str | None:

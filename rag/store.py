@@ -223,14 +223,11 @@ class ArticleStore:
         """Make Chroma load what a first question touches (the sentence vector index, unless
         ``vectors`` is off because the persisted index searches them, and the article records;
         chunk text is cut from those): ~1 s at 10,000 articles, overlapped with model loading."""
-        if not vectors:
-            self.articles.get(ids=["-"], include=["metadatas"])
-            return
-        got = self.meta.get(ids=["model"], include=["metadatas"])
-        if not got["ids"] or not self.sentences.count():
-            return
-        dim = int(got["metadatas"][0]["dim"])
-        self.sentences.query(query_embeddings=[[1.0] + [0.0] * (dim - 1)], n_results=1, include=[])
+        if vectors:
+            got = self.meta.get(ids=["model"], include=["metadatas"])
+            if got["ids"] and self.sentences.count():
+                dim = int(got["metadatas"][0]["dim"])
+                self.sentences.query(query_embeddings=[[1.0] + [0.0] * (dim - 1)], n_results=1, include=[])
         self.articles.get(ids=["-"], include=["metadatas"])
 
     def revision(self) -> str:
@@ -268,8 +265,8 @@ class ArticleStore:
     def table(self) -> dict[str, ArticleMeta]:
         """Every committed article's metadata (no text), by id."""
         out = {}
-        for ids, metas, _ in self._pages(self.articles, ["metadatas"]):
-            for i, m in zip(ids, metas):
+        for got in self._pages(self.articles, ["metadatas"]):
+            for i, m in zip(got["ids"], got["metadatas"]):
                 out[i] = _meta(i, m)
         return out
 
@@ -353,18 +350,13 @@ class ArticleStore:
         return out
 
     def iter_chunks(self) -> Iterator[tuple[str, str, dict]]:
-        for ids, metas, docs in self._pages(self.chunks, ["metadatas", "documents"]):
-            yield from zip(ids, docs, metas)
+        for got in self._pages(self.chunks, ["metadatas", "documents"]):
+            yield from zip(got["ids"], got["documents"], got["metadatas"])
 
-    def iter_sentence_vectors(self, size: int = 5000) -> Iterator[tuple[list[str], np.ndarray]]:
+    def iter_sentence_vectors(self) -> Iterator[tuple[list[str], np.ndarray]]:
         """Every sentence vector, a page at a time: (ids, float32 matrix)."""
-        offset = 0
-        while True:
-            got = self.sentences.get(include=["embeddings"], limit=size, offset=offset)
-            if not got["ids"]:
-                return
+        for got in self._pages(self.sentences, ["embeddings"]):
             yield got["ids"], np.asarray(got["embeddings"], dtype=np.float32)
-            offset += len(got["ids"])
 
     def chunks_of(self, article_ids: list[str], batch: int = 200) -> Iterator[tuple[str, str, dict]]:
         """(id, text, metadata) of these articles' chunks, every generation (callers keep
@@ -380,8 +372,8 @@ class ArticleStore:
         committed = {a.id: a.hash for a in self.table().values()}
         counts = []
         for collection in (self.chunks, self.sentences):
-            orphans = [i for ids, metas, _ in self._pages(collection, ["metadatas"])
-                       for i, m in zip(ids, metas) if committed.get(m["article_id"]) != m["gen"]]
+            orphans = [i for got in self._pages(collection, ["metadatas"])
+                       for i, m in zip(got["ids"], got["metadatas"]) if committed.get(m["article_id"]) != m["gen"]]
             for i in range(0, len(orphans), 5000):
                 collection.delete(ids=orphans[i:i + 5000])
             counts.append(len(orphans))
@@ -389,12 +381,13 @@ class ArticleStore:
 
     @staticmethod
     def _pages(collection, include, size: int = 5000):
+        """``collection.get`` results a page at a time (ids plus what ``include`` names)."""
         offset = 0
         while True:
             got = collection.get(include=include, limit=size, offset=offset)
             if not got["ids"]:
                 return
-            yield got["ids"], got.get("metadatas") or [None] * len(got["ids"]), got.get("documents") or [None] * len(got["ids"])
+            yield got
             offset += len(got["ids"])
 
 

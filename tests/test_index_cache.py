@@ -72,15 +72,16 @@ def test_after_another_run_changes_articles_a_new_reader_reads_only_those(fake_s
     assert not any("Orvan9 " in p.text for p in hits), "a removed article is never returned"
 
 
-def test_a_corrupt_saved_index_is_detected_and_rebuilt(fake_settings, tmp_path, caplog, monkeypatch):
+@pytest.mark.parametrize("damaged", ["bm25/data.csc.index.npy", "vectors.npy"])  # BM25 scores; sentence vectors
+def test_a_corrupt_saved_index_is_detected_and_rebuilt(fake_settings, tmp_path, caplog, monkeypatch, damaged):
     monkeypatch.setattr(logging.getLogger("rag"), "propagate", True)  # the CLI module quiets it
     _notes(tmp_path / "a", 12)
     ingest([str(tmp_path / "a")], settings=fake_settings)
     root = index_root(fake_settings)
     base = root / (root / "CURRENT").read_text()
-    target = base / "bm25" / "data.csc.index.npy"
+    target = base / damaged
     raw = bytearray(target.read_bytes())
-    raw[-5] ^= 0xFF  # one flipped byte in the scores: same size, wrong numbers
+    raw[-5] ^= 0xFF  # one flipped byte: same size, wrong numbers
     target.write_bytes(bytes(raw))
     with caplog.at_level(logging.WARNING, logger="rag.index_cache"):
         qa = ArticleQA(settings=fake_settings)
