@@ -20,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
+from rag.runtime import matvec
+
 GRAPH_MIN = 10_000  # sentences; below this an exact scan (≤ ~4 ms at 384-d) needs no graph to build
 MATRIX, GRAPH = "vectors.npy", "vectors.usearch"
 # Chroma's HNSW defaults for links and construction breadth; a wider search than its 100:
@@ -69,7 +71,7 @@ class DenseIndex:
             ok = (keys >= 0) & (keys < len(self.base))  # never trust a key outside the matrix
             keys, cos = keys[ok], cos[ok]
         else:
-            scores = np.asarray(self.base @ qv)
+            scores = matvec(self.base, qv)
             keys = np.argpartition(-scores, want)[:want] if len(scores) > want else np.arange(len(scores))
             cos = scores[keys]
         return self._live(table, keys, cos)
@@ -79,7 +81,7 @@ class DenseIndex:
         ptr = table.base.sent_ptr
         keys = np.concatenate([np.arange(ptr[r], ptr[r + 1]) for r in rows]) if rows else np.zeros(0, np.int64)
         keys = keys[keys < len(self.base)]
-        return self._live(table, keys, np.asarray(self.base[keys] @ qv) if len(keys) else keys)
+        return self._live(table, keys, matvec(self.base[keys], qv) if len(keys) else keys)
 
     def _live(self, table, keys: np.ndarray, cos: np.ndarray) -> list[tuple[int, int, float]]:
         rows = np.searchsorted(np.asarray(table.base.sent_ptr), keys, side="right") - 1
@@ -91,7 +93,7 @@ class DenseIndex:
         for r in rows:
             vecs = self.delta.get(table.delta[r - len(table.base)].id)
             if vecs is not None and len(vecs):
-                out += [(r, k, float(c)) for k, c in enumerate(vecs @ qv)]
+                out += [(r, k, float(c)) for k, c in enumerate(matvec(vecs, qv))]
         return out
 
     # -- changing ------------------------------------------------------------------------

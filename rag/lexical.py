@@ -52,6 +52,7 @@ class LexicalIndex:
         self.delta = list(delta or [])
         self.size = self.base_size + len(self.delta)
         self._base_df = np.diff(np.asarray(bm25.scores["indptr"])) if self.base_size else np.zeros(0, dtype=np.int64)
+        self._by_id: list[str] | None = None  # token id → stem, built when first needed
         self._delta_tf = [Counter(t) for t in self.delta]
         self._delta_df = Counter(t for tf in self._delta_tf for t in tf)
         total = int(tok_ptr[-1]) + sum(len(t) for t in self.delta)
@@ -99,8 +100,28 @@ class LexicalIndex:
         """The stemmed words of one row (for inspection and tests)."""
         if row >= self.base_size:
             return list(self.delta[row - self.base_size])
-        words = {i: t for t, i in self.vocab.items()}
+        words = self._words()
         return [words[int(i)] for i in self.tok_ids[self.tok_ptr[row]:self.tok_ptr[row + 1]]]
+
+    def terms(self, rows) -> frozenset[str]:
+        """Every distinct stemmed word of these rows (e.g. all chunks of one article)."""
+        out, words = set(), None
+        for row in rows:
+            if row >= self.base_size:
+                out.update(self.delta[row - self.base_size])
+                continue
+            words = words or self._words()
+            out.update(words[int(i)] for i in np.unique(self.tok_ids[self.tok_ptr[row]:self.tok_ptr[row + 1]]))
+        return frozenset(out)
+
+    def _words(self) -> list[str]:
+        """Token id → stem, built once per index (the vocabulary maps the other way)."""
+        if self._by_id is None:
+            by_id = [""] * (max(self.vocab.values(), default=-1) + 1)
+            for t, i in self.vocab.items():
+                by_id[i] = t
+            self._by_id = by_id
+        return self._by_id
 
     # -- scoring ---------------------------------------------------------------------
     def df(self, term: str) -> int:

@@ -37,6 +37,7 @@ from rag import index_cache
 from rag.chunk_table import ChunkRecord, TextCache
 from rag.index_cache import Snapshot
 from rag.lexical import LexicalIndex
+from rag.runtime import matvec
 from rag.store import ArticleMeta, ArticleStore
 from rag.text import stems
 from rag.types import Passage
@@ -88,6 +89,7 @@ class HybridRetriever:
         self.texts = TextCache(store)
         self._reranker = None
         self._queries: dict[str, np.ndarray] = {}
+        self._terms: dict[tuple, frozenset] = {}  # (revision, article id) → its stemmed words
         self._lock = threading.Lock()
         self._published: tuple[str, dict[str, str | None]] = ("", {})
 
@@ -189,6 +191,19 @@ class HybridRetriever:
             return snap.dense.vector(snap.table, *row_k) if row_k else None
         return lookup
 
+    def article_terms(self, article_id: str) -> frozenset[str]:
+        """Every stemmed word of an article, from the lexical index (no store round trip);
+        remembered for the current revision."""
+        snap = self.snap
+        key = (snap.revision, article_id)
+        terms = self._terms.get(key)
+        if terms is None:
+            terms = snap.lexical.terms(snap.table.rows_of(article_id))
+            if len(self._terms) >= 512:
+                self._terms.clear()
+            self._terms[key] = terms
+        return terms
+
     def sentence_before(self, article_id: str, start: int) -> str:
         """The sentence just before the one at ``start`` (for "He said..." sentences)."""
         snap = self.snap
@@ -217,7 +232,7 @@ class HybridRetriever:
             return []
         vecs = self.vectors.get([i for *_, i in ids], [recs[r].sentence(k) for r, k, _ in ids], self.embedder,
                                 self._local(snap, {i: (r, k) for r, k, i in ids}))
-        cos = vecs @ qv
+        cos = matvec(vecs, qv)
         weights = {t: snap.lexical.idf(t) for t in set(stems(query))}
         total = sum(weights.values()) or 1.0
         prior = {row: 1.0 / (1 + rank) for rank, row in enumerate(rows)}

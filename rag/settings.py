@@ -106,12 +106,18 @@ class AnswerSettings(BaseModel):
         "empty: the one shipped in rag/reader/model/ (built by `python training/train_reader.py`)."
     )
     reader_candidates: int = Field(
-        8, description="Best candidate sentences (by the heuristic scores) the trained reader reads per question "
-        "(8 keeps a whole ask under 100 ms on 2 cores; each more costs ~7 ms)."
+        6, description="Best candidate sentences (by the heuristic scores) the trained reader reads per question; "
+        "each costs ~8 ms on 2 cores. On the calibration articles its pick among the top 6 differs from its pick among "
+        "the top 8 for 1 % of questions, with the same answer hit and refusals (benchmarks/RESULTS.md)."
     )
     min_answer_prob: float | None = Field(
         None, description="Refusal threshold on the trained reader's answer probability (0..1); empty: the "
         "threshold calibrated on held-out articles and stored in reader.json."
+    )
+    require_names: bool = Field(
+        True, description="Trained reader: a candidate sentence is read only when its article mentions more than "
+        "half of the names (capitalised words, acronyms) in the question; off: any retrieved sentence may answer. "
+        "Refuses questions about articles that are not in the store (rag/answerers/names.py)."
     )
     support_ratio: float = Field(
         0.5, description="A further sentence is quoted when the reader rates it at least this share of the best one."

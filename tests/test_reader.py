@@ -48,6 +48,23 @@ def test_without_a_usable_model_answers_fall_back_to_the_heuristic_and_say_so(sa
     assert "heuristic reader" in r.stderr and TRAIN_COMMAND in r.stderr
 
 
+def test_a_sentences_score_does_not_depend_on_the_other_candidates():
+    """The int8 model scales its activations per run: read in one batch, a sentence's score
+    moved with whatever else was retrieved (it flipped the sample article's "Where did the
+    talks take place?"). Each pair is read alone."""
+    from rag.reader.model import load_reader
+
+    reader = load_reader()
+    q = "Where did the talks take place?"
+    green = "The talks in the Green Zone offices of Iraqi Prime Minister Nouri al-Maliki were the first formal meeting."
+    others = ["In Tehran, Iranian Foreign Minister Manouchehr Mottaki said the talks could lead to future meetings.",
+              "Mr. al-Maliki greeted the two ambassadors and led them into a conference room, where they faced "
+              "each other across a glistening wood table and talked for four hours about security in Iraq."]
+    alone = reader.read(q, [green], ["Talks. "])[0]
+    beside = reader.read(q, [green, *others], ["Talks. "] * 3)[0]
+    assert (beside.prob, beside.span, beside.logit) == (alone.prob, alone.span, alone.logit)
+
+
 # -- readable quotes ---------------------------------------------------------------------
 def test_a_leading_pronoun_gets_its_referent_in_brackets():
     before = "Mr. Kazemi said U.S. efforts to rebuild those forces were inadequate."

@@ -27,10 +27,12 @@ import logging
 
 from rag.answerers.base import Answerer, refusal
 from rag.answerers.cues import TYPE_WORDS, answer_type, cue_strength, has_cue
+from rag.answerers.names import Words, mentions, question_names, words
 from rag.citations import cited_text, make_citation
 from rag.errors import ReaderModelError
 from rag.quotes import TITLED, shortened, with_referent
 from rag.reader.encode import context_of
+from rag.runtime import matvec
 from rag.text import stems
 from rag.types import Answer, Citation, Passage, Short
 
@@ -138,7 +140,10 @@ class ExtractiveAnswerer(Answerer):
     def read_candidates(self, reader, question: str, passages: list[Passage], said: str = "") -> list[Candidate]:
         """The heuristic's best candidates, read by the reader, best first (``prob``, ``span``;
         ``heuristic`` keeps the heuristic score, ``reading`` the reader's raw signals)."""
-        cands = self.rank(question, passages, said)[: self.settings.reader_candidates]
+        cands = self.rank(question, passages, said)
+        if self.settings.require_names:
+            cands = self._naming(question, cands)
+        cands = cands[: self.settings.reader_candidates]
         if not cands:
             return []
         before = [self.retriever.sentence_before(c.passage.article_id, c.start) for c in cands]
@@ -148,6 +153,20 @@ class ExtractiveAnswerer(Answerer):
             c.prob, c.span, c.before = reader.combine(r, c.score), r.span, b
             c.score = c.prob  # what citations report
         return sorted(cands, key=lambda c: -c.prob)
+
+    def _naming(self, question: str, cands: list[Candidate]) -> list[Candidate]:
+        """The candidates whose article (text or title) mentions the question's names: a
+        sentence from an article about something else is no answer, however alike it reads."""
+        names = question_names(question)
+        if not names:
+            return cands
+        ok: dict[str, bool] = {}
+        for c in cands:
+            aid = c.passage.article_id
+            if aid not in ok:
+                title = Words(stems(c.passage.title or ""))
+                ok[aid] = mentions(names, words(self.retriever.article_terms(aid)), title)
+        return [c for c in cands if ok[c.passage.article_id]]
 
     def _supporting(self, cands: list[Candidate], threshold: float) -> list[Candidate]:
         """The best sentence, and runners-up that the reader rates nearly as high — or that
@@ -210,11 +229,11 @@ class ExtractiveAnswerer(Answerer):
             return []
         kind, q_stems = read_question(question)
         vecs = self.retriever.vectors_for([(c.passage.article_id, c.start, c.end, c.text) for c in cands])
-        cos = vecs @ self.retriever.embed_query(question)
+        cos = matvec(vecs, self.retriever.embed_query(question))
         overlap, focus = self._overlap(cands, q_stems)
         # A follow-up ("what was his job before?") is judged against the names it points at.
         names = " ".join(_names(said))
-        ev_cos, ev_overlap = (vecs @ self.retriever.embed_query(f"{question} {names}"),
+        ev_cos, ev_overlap = (matvec(vecs, self.retriever.embed_query(f"{question} {names}")),
                               self._overlap(cands, q_stems | set(stems(names)))[0]) if names else (cos, overlap)
         entity = set(stems(names)) - q_stems
         for i, c in enumerate(cands):

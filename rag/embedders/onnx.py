@@ -17,6 +17,7 @@ import numpy as np
 from rag.embedders import register
 from rag.embedders.base import Embedder
 from rag.embedders.sentence_transformers import model_id, model_path
+from rag.runtime import session_options
 
 
 def cache_root(settings) -> Path:
@@ -93,9 +94,7 @@ class OnnxEmbedder(Embedder):
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
-        opts.log_severity_level = 3
+        opts = session_options(threads)
         self.session = ort.InferenceSession(str(onnx_file), opts, providers=["CPUExecutionProvider"])
         self.tokenizer = Tokenizer.from_file(str(Path(path) / "tokenizer.json"))
         self.tokenizer.enable_truncation(_max_length(path))

@@ -1,0 +1,96 @@
+"""Names in a question that the answering article must mention.
+
+A question that names something ("How much can relatives add to a child's Child Trust
+Fund?", "When was the University of Warsaw established?") is about that thing. A sentence
+from an article that never mentions it may share many words with the question, and the
+reader may still rate it an answer, but it answers a question about something else: the
+typical wrong answer to a question about an article that is not in the store. So a candidate
+sentence is read only when its article (text or title) holds more than half of the
+question's names.
+
+Names are the question's capitalised words after its first word, and acronyms. Matching is
+on stems with a little slack for spelling and derived forms ("Bismark" ~ "Bismarck",
+"Asian" ~ "Asia", "British" ~ "Britain"). Left out: months and weekdays (a date question is
+answered from "yesterday" too), and two-letter acronyms ("US" is also the pronoun "us";
+"U.S." stems to single letters).
+
+Measured (benchmarks/RESULTS.md, "Reader, session 10"): on the calibration articles, questions
+about an article left out of the store refused 0.596 → 0.721 at the same answerable refusal
+(0.040); in a store of 1,100 paragraph-articles 0.748 → 0.855. It cannot help when the
+question names nothing, or names what other stored articles name too ("British", "French").
+"""
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from functools import lru_cache
+
+from rag.text import stems
+
+_WORD = re.compile(r"[^\W\d_][\w'’.\-]*")
+_POSSESSIVE = re.compile(r"['’]s?$")
+_CALENDAR = frozenset(
+    """january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday""".split())
+MIN_SHARE = 0.5  # a candidate's article must hold more than this share of the names
+
+
+@lru_cache(maxsize=512)
+def question_names(question: str) -> frozenset[str]:
+    """The stems of the names in ``question`` (empty when it names nothing)."""
+    out = set()
+    for i, word in enumerate(_WORD.findall(question)):
+        word = _POSSESSIVE.sub("", word).strip(".-")
+        bare = word.replace(".", "")
+        acronym = bare.isupper() and len(bare) >= 3
+        if not word or (i == 0 and not acronym) or not (acronym or word[0].isupper()):
+            continue
+        if word.lower() in _CALENDAR:
+            continue
+        out.update(s for s in stems(fold(word)) if len(s) >= 3)
+    return frozenset(out)
+
+
+def fold(text: str) -> str:
+    """Without accents: "Schrödinger" and "Warũhiũ" are also typed "Schrodinger", "Waruhiu"."""
+    if text.isascii():
+        return text
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
+def _prefix(stem: str) -> str:
+    """What another spelling or form of a name shares with it: all but its last three
+    letters, at least four ("chinese" → "chin", "bismark" → "bism", "asian" → "asia")."""
+    return stem[:max(4, len(stem) - 3)]
+
+
+class Words:
+    """An article's stemmed words, accents folded, sorted for prefix look-ups."""
+
+    def __init__(self, terms):
+        self.sorted = sorted({fold(t) for t in terms})
+        self.set = frozenset(self.sorted)
+
+    def has(self, name: str) -> bool:
+        """``name``, or (for names of four letters or more) a word sharing its ``_prefix``."""
+        if name in self.set:
+            return True
+        if len(name) < 4:
+            return False
+        p = _prefix(name)
+        i = bisect.bisect_left(self.sorted, p)
+        return i < len(self.sorted) and self.sorted[i].startswith(p)
+
+
+@lru_cache(maxsize=256)
+def words(terms: frozenset[str]) -> Words:
+    """``Words`` of an article's terms, built once per article (a frozenset hashes once)."""
+    return Words(terms)
+
+
+def mentions(names: frozenset[str], *texts: Words) -> bool:
+    """Do these texts (an article's words, its title's) hold more than half of the ``names``?"""
+    if not names:
+        return True
+    return sum(any(t.has(n) for t in texts) for n in names) > MIN_SHARE * len(names)

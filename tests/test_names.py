@@ -1,0 +1,70 @@
+"""Names in a question that the answering article must mention (rag/answerers/names.py)."""
+from __future__ import annotations
+
+import pytest
+
+from rag.answerers.names import Words, mentions, question_names
+
+CHILD_BENEFIT = """# Child benefit to rise in April
+
+Child benefit for the eldest child will rise to £17 a week from April, the Chancellor announced on Wednesday. \
+Payments for each younger child will go up to £11.40 a week.
+
+Families with two children will receive about £1,480 a year in child benefit. The Treasury said the increase \
+was in line with inflation.
+
+The child tax credit, paid on top of child benefit to low and middle income families, will also rise by £75 a \
+year. Parents can claim both through the Inland Revenue.
+"""
+
+
+@pytest.mark.parametrize("question, names", [
+    ("How much can relatives add to a child's Child Trust Fund each year?", {"child", "trust", "fund"}),
+    ("What did Iran offer?", {"iran"}),
+    ("When was the University of Warsaw established?", {"universiti", "warsaw"}),
+    ("Who leads NATO?", {"nato"}),
+    ("Iran offered what?", set()),  # the first word is capitalised anyway
+    ("what did iran offer", set()),  # typed in lower case: no names to hold the article to
+    ("What happened on Monday in May?", set()),  # dates are not names: "yesterday" answers them
+    ("What did the US say?", set()),  # "US" is also the word "us"
+])
+def test_names_are_the_capitalised_words_after_the_first(question, names):
+    assert question_names(question) == names
+
+
+def test_an_article_must_hold_more_than_half_of_the_names():
+    names = question_names("How much can relatives add to a child's Child Trust Fund each year?")
+    assert not mentions(names, Words({"child", "benefit", "tax", "credit"}))  # 1 of 3
+    assert mentions(names, Words({"child", "trust", "fund", "relat"}))
+    assert mentions(names, Words({"child", "fund"}), Words({"trust"}))  # the title counts too
+    assert mentions(frozenset(), Words(set()))  # a question without names is never held back
+
+
+@pytest.mark.parametrize("name, article_word", [("bismark", "bismarck"), ("asian", "asia"), ("british", "britain"),
+                                                ("schroding", "schrödinger"), ("waruhiu", "warũhiũ")])
+def test_other_spellings_and_forms_of_a_name_count(name, article_word):
+    assert mentions(frozenset({name}), Words({article_word, "empir"}))
+
+
+def test_unrelated_words_do_not_count_as_a_name():
+    assert not mentions(frozenset({"warsaw"}), Words({"war", "saw"}))
+    assert not mentions(frozenset({"nato"}), Words({"nation", "nat"}))
+
+
+def test_a_question_about_an_article_not_stored_is_refused(tmp_path, monkeypatch):
+    """The issue's example (real model): with only a child-benefit story stored, a question about
+    the Child Trust Fund got the child-benefit figures as its answer; it is now refused, while
+    questions the story does answer still are."""
+    from ingest import ingest
+    from rag import ArticleQA
+
+    (tmp_path / "cb.md").write_text(CHILD_BENEFIT, encoding="utf-8")
+    ingest([str(tmp_path / "cb.md")], db=tmp_path / "db")
+    qa = ArticleQA(db=tmp_path / "db")
+    trust_fund = "How much can relatives add to a child's Child Trust Fund each year?"
+    assert qa.ask(trust_fund).refused
+    assert "£17" in qa.ask("How much is child benefit for the eldest child?").text
+    assert "£75" in qa.ask("How much will the Child Tax Credit rise?").text  # names in another case
+
+    monkeypatch.setenv("RAG_ANSWER__REQUIRE_NAMES", "false")  # the check is what refuses it
+    assert not ArticleQA(db=tmp_path / "db").ask(trust_fund).refused
