@@ -114,16 +114,19 @@ class ArticleQA:
         return final
 
     def stream(self, question: str, history=None, article_ids=None, *, since=None, until=None,
-               as_of=None) -> Iterator[str | Answer]:
+               as_of=None, on_passages=None) -> Iterator[str | Answer]:
         """Yield answer text pieces as they are produced; the last item is the Answer.
-        ``history``: role/content dicts, ``(role, text)`` tuples or LangChain messages."""
+        ``history``: role/content dicts, ``(role, text)`` tuples or LangChain messages.
+        ``on_passages(passages)`` is called once, before the answer, with the passages it is
+        read from (another period's when the asked one says nothing; [] when none were found)."""
         history = normalize_history(history)
         turn = self.answerer.condense(clean_question(question), history)
         asked, empty, tries = self._plan(turn, article_ids, since, until, as_of, *self._reading())
         if empty:
+            (on_passages or _ignore)([])
             yield from self._decorated(iter([refusal(turn.question, [], self.answerer.name)]), False, empty)
             return
-        yield from self._answer_tries(tries, history, asked)
+        yield from self._answer_tries(tries, history, asked, on_passages or _ignore)
 
     def plan(self, question: str, history=None, article_ids=None, *, since=None, until=None,
              as_of=None) -> tuple[Turn, list[Passage]]:
@@ -196,25 +199,31 @@ class ArticleQA:
         yield everywhere, note, turn
         yield search(bare, base), note, bare
 
-    def _answer_tries(self, tries, history: list[dict], asked: When) -> Iterator[str | Answer]:
+    def _answer_tries(self, tries, history: list[dict], asked: When, on_passages=None) -> Iterator[str | Answer]:
         """The first try the answerer does not refuse (an LLM streams from the first non-empty
         one: a call per try would cost too much), its text dated and its sources dated/paged.
-        "What's the latest on X?" is answered with the newest relevant article's opening sentence."""
-        turn = None
+        "What's the latest on X?" is answered with the newest relevant article's opening sentence.
+        ``on_passages``: told the passages of the try answered from (see ``stream``)."""
+        turn, first, on_passages = None, [], on_passages or _ignore
         for passages, note, turn in tries:
             if not passages:
                 continue
+            first = first or passages
             if asked.topic and self.answerer.name == "extractive" and (lede := self._lede(passages[0])):
+                on_passages(passages)
                 yield from self._decorated(iter([lede]), asked.latest, note)
                 return
             if self.answerer.name != "extractive":
+                on_passages(passages)
                 yield from self._decorated(self._stream_llm(turn, passages, history), asked.latest, note, speak=False)
                 return
             ans = self.answerer.answer(turn.question, passages, history, turn.said)
             if not ans.refused:
+                on_passages(passages)
                 yield from self._decorated(iter([ans]), asked.latest, note)
                 return
         # Every try refused: a plain refusal ("nothing from other dates" would be no news).
+        on_passages(first)
         yield from self._decorated(iter([refusal(turn.question if turn else "", [], self.answerer.name)]), False, "")
 
     def _lede(self, passage: Passage) -> Answer | None:
@@ -288,3 +297,7 @@ class ArticleQA:
         from rag.langchain import answer_chain
 
         return answer_chain(self)
+
+
+def _ignore(passages) -> None:
+    """The default ``on_passages``: nobody asked to be told."""

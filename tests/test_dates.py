@@ -93,6 +93,22 @@ def test_filters_answers_and_dates_shown(dated_db):
 
 
 @pytest.mark.slow
+def test_the_langchain_runnable_answers_dated_questions_as_ask_does(dated_db):
+    """The Runnable follows ask's whole flow: another period when the asked one says nothing,
+    the "As of" lead; its retriever callback reports the passages the answer was read from."""
+    qa = ArticleQA(db=dated_db)
+    chain = qa.as_runnable()
+    for question in ("How many workers joined the Rotterdam port strike in 2003?",
+                     "What is the latest on the Rotterdam port strike?"):
+        assert chain.invoke(question).text == qa.ask(question).text
+    other = chain.invoke("How many workers joined the Rotterdam port strike in 2003?")
+    assert other.text.startswith("Nothing was published in 2003; from other dates:")
+    dated = chain.invoke({"question": "How many workers were on strike at the Rotterdam port?",
+                          "since": "2005-03-01", "until": "2005-03-31"})
+    assert {c.published for c in dated.citations} == {"2005-03-15"}
+
+
+@pytest.mark.slow
 def test_cli_date_flags(dated_db):
     run = CliRunner().invoke
     out = run(rag_main, ["ask", "What did Niek Stam say?", "--db", str(dated_db), "--until", "2005-02-28"])
