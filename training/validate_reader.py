@@ -10,7 +10,7 @@ runtime reader uses (reader.json). Reported per file:
 - ``top1``: for answerable questions, the answering sentence gets the highest probability
   among its question's candidates (the gold one and its hard negatives);
 - ``span_em`` / ``span_f1``: the short answer inside the gold sentence, SQuAD-scored;
-- ``ms_per_pair``: inference time, batches of 10 pairs.
+- ``ms_per_pair``: inference time, one pair per call (as the runtime reader runs each pair alone).
 """
 from __future__ import annotations
 
