@@ -17,7 +17,8 @@ similar articles), then the test articles' questions asked.
 
 Writes the side-by-side table to benchmarks/RESULTS.md (the "quality" section).
 
-    python benchmarks/quality.py [--n 500] [--seed 0] [--no-big-store]
+    python benchmarks/quality.py [--n 500] [--seed 0] [--no-big-store | --keep-big-store DIR]
+    python benchmarks/existing_store.py --db DIR/db --questions DIR/questions.json   # its ask latency
 """
 from __future__ import annotations
 
@@ -114,9 +115,11 @@ def table(cols: dict[str, dict], args, info: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def big_store_refusal(readers: list[str], data, n: int, seed: int) -> tuple[dict[str, float], int]:
+def big_store_refusal(readers: list[str], data, n: int, seed: int, keep: Path | None = None) -> tuple[dict[str, float], int]:
     """Every paragraph of every non-test article as its own article (one store for all
-    readers); ask the test articles' answerable questions, whose articles are not there."""
+    readers); ask the test articles' answerable questions, whose articles are not there.
+    ``keep``: build the store there and leave it, with ``questions.json`` (200 calibration-
+    article questions it does hold) for ``benchmarks/existing_store.py``'s latency figures."""
     from ingest import ingest
     from rag.api import ArticleQA
 
@@ -124,11 +127,16 @@ def big_store_refusal(readers: list[str], data, n: int, seed: int) -> tuple[dict
              if a["title"] not in split.TEST for i, p in enumerate(a["paragraphs"])]
     out = {}
     with tempfile.TemporaryDirectory() as tmp:
-        base = Settings().override(db=Path(tmp) / "db")
-        ingest(write_articles(paras, Path(tmp) / "articles"), settings=base)
+        root = keep or Path(tmp)
+        base = Settings().override(db=root / "db")
+        ingest(write_articles(paras, root / "articles"), settings=base)
         for reader in readers:
             qa = ArticleQA(settings=with_reader(base, reader))
             out[reader] = mean([qa.ask(q.text).refused for q in sample(data.answerable(), n, seed)])
+    if keep:
+        held = squad_dataset(split.held_out(split.CALIBRATE)["data"]).answerable()
+        questions = [{"question": q.text, "answers": list(q.answers)} for q in sample(held, 200, 5)]
+        (keep / "questions.json").write_text(json.dumps(questions), encoding="utf-8")
     return out, len(paras)
 
 
@@ -164,6 +172,8 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=500)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--no-big-store", action="store_true", help="skip the ~1,400-article off-store run")
+    ap.add_argument("--keep-big-store", type=Path, default=None, metavar="DIR",
+                    help="build the big store in DIR and keep it (DIR/db, DIR/questions.json) for existing_store.py")
     args = ap.parse_args()
     pairs, sources = load_conversations(CONVERSATIONS)
     data = squad_dataset(split.held_out(split.TEST)["data"])
@@ -179,7 +189,7 @@ def main() -> None:
         info["follow_ups"] = follow.follow_ups
         print(reader, json.dumps(cols[reader]), flush=True)
     if not args.no_big_store:
-        big, info["big"] = big_store_refusal(list(readers), data, args.n, args.seed)
+        big, info["big"] = big_store_refusal(list(readers), data, args.n, args.seed, args.keep_big_store)
         for reader in readers:
             cols[reader]["big_store_refused"] = big[reader]
         print("big store", big, flush=True)

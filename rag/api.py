@@ -22,6 +22,7 @@ from rag.errors import BadInputError, RagError
 from rag.reader.order import in_reader_order
 from rag.index_cache import index_root, keeps_vectors
 from rag.retrieval import HybridRetriever
+from rag.runtime import blas_controller
 from rag.settings import Settings
 from rag.store import ArticleStore
 from rag.timeline import admitted, dated, newest_relevant, with_sources
@@ -81,6 +82,7 @@ class ArticleQA:
             loading = pool.submit(get_embedder, self.settings.embedding) if embedder is None else None
             # Only a trained reader has a model to load; the default heuristic one adds nothing here.
             reader = pool.submit(_preload_reader, self.settings.answer) if self.settings.answer.reader == "trained" else None
+            pool.submit(blas_controller)  # the first question's vector products need it
             self.store = store or ArticleStore.open(self.settings)
             local, root = keeps_vectors(self.settings), index_root(self.settings)
             warm = pool.submit(self.store.warm, not local)
@@ -119,14 +121,14 @@ class ArticleQA:
         ``history``: role/content dicts, ``(role, text)`` tuples or LangChain messages.
         ``on_passages(passages)`` is called once, before the answer, with the passages it is
         read from (another period's when the asked one says nothing; [] when none were found)."""
-        history = normalize_history(history)
+        history, on_passages = normalize_history(history), on_passages or _ignore
         turn = self.answerer.condense(clean_question(question), history)
         asked, empty, tries = self._plan(turn, article_ids, since, until, as_of, *self._reading())
         if empty:
-            (on_passages or _ignore)([])
+            on_passages([])
             yield from self._decorated(iter([refusal(turn.question, [], self.answerer.name)]), False, empty)
             return
-        yield from self._answer_tries(tries, history, asked, on_passages or _ignore)
+        yield from self._answer_tries(tries, history, asked, on_passages)
 
     def plan(self, question: str, history=None, article_ids=None, *, since=None, until=None,
              as_of=None) -> tuple[Turn, list[Passage]]:
@@ -135,10 +137,6 @@ class ArticleQA:
         turn = self.answerer.condense(clean_question(question), normalize_history(history))
         _, _, tries = self._plan(turn, article_ids, since, until, as_of, *self._reading())
         return next(((t, p) for p, _, t in tries if p), (turn, []))
-
-    def answer_from(self, turn: Turn, passages: list[Passage], history=None) -> Iterator[str | Answer]:
-        """Answer a planned turn from its passages: text pieces, then the Answer."""
-        return self._answer_tries(iter([(passages, "", turn)]), normalize_history(history), When())
 
     def _plan(self, turn: Turn, scope, since, until, as_of, n: int, window: int | None):
         """(the time asked about, why nothing can be searched or "", the tries of ``n`` passages
@@ -199,12 +197,12 @@ class ArticleQA:
         yield everywhere, note, turn
         yield search(bare, base), note, bare
 
-    def _answer_tries(self, tries, history: list[dict], asked: When, on_passages=None) -> Iterator[str | Answer]:
+    def _answer_tries(self, tries, history: list[dict], asked: When, on_passages) -> Iterator[str | Answer]:
         """The first try the answerer does not refuse (an LLM streams from the first non-empty
         one: a call per try would cost too much), its text dated and its sources dated/paged.
         "What's the latest on X?" is answered with the newest relevant article's opening sentence.
         ``on_passages``: told the passages of the try answered from (see ``stream``)."""
-        turn, first, on_passages = None, [], on_passages or _ignore
+        turn, first = None, []
         for passages, note, turn in tries:
             if not passages:
                 continue

@@ -89,7 +89,6 @@ class HybridRetriever:
         self.texts = TextCache(store)
         self._reranker = None
         self._queries: dict[str, np.ndarray] = {}
-        self._terms: dict[tuple, frozenset] = {}  # (revision, article id) → its stemmed words
         self._lock = threading.Lock()
         self._published: tuple[str, dict[str, str | None]] = ("", {})
 
@@ -192,17 +191,9 @@ class HybridRetriever:
         return lookup
 
     def article_terms(self, article_id: str) -> frozenset[str]:
-        """Every stemmed word of an article, from the lexical index (no store round trip);
-        remembered for the current revision."""
+        """Every stemmed word of an article, from the lexical index (no store round trip)."""
         snap = self.snap
-        key = (snap.revision, article_id)
-        terms = self._terms.get(key)
-        if terms is None:
-            terms = snap.lexical.terms(snap.table.rows_of(article_id))
-            if len(self._terms) >= 512:
-                self._terms.clear()
-            self._terms[key] = terms
-        return terms
+        return snap.lexical.terms(snap.table.rows_of(article_id))
 
     def sentence_before(self, article_id: str, start: int) -> str:
         """The sentence just before the one at ``start`` (for "He said..." sentences)."""

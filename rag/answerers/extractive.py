@@ -27,7 +27,7 @@ import logging
 
 from rag.answerers.base import Answerer, refusal
 from rag.answerers.cues import TYPE_WORDS, answer_type, cue_strength, has_cue
-from rag.answerers.names import Words, mentions, question_names, words
+from rag.answerers.names import Words, mentions, question_names
 from rag.citations import cited_text, make_citation
 from rag.errors import ReaderModelError
 from rag.quotes import TITLED, shortened, with_referent
@@ -81,6 +81,7 @@ class ExtractiveAnswerer(Answerer):
         self.retriever, self.settings = retriever, settings
         self.notice = ""  # why the trained reader is not in use, when it should be
         self._reader = None  # loaded once: this runs on every question
+        self._words: dict[tuple, Words] = {}  # (revision, article id) → its words, for the names check
 
     def answer(self, question: str, passages: list[Passage], history=None, said: str = "") -> Answer:
         reader = self.reader()
@@ -162,11 +163,19 @@ class ExtractiveAnswerer(Answerer):
             return cands
         ok: dict[str, bool] = {}
         for c in cands:
-            aid = c.passage.article_id
-            if aid not in ok:
-                title = Words(stems(c.passage.title or ""))
-                ok[aid] = mentions(names, words(self.retriever.article_terms(aid)), title)
+            if c.passage.article_id not in ok:
+                ok[c.passage.article_id] = mentions(names, self._article_words(c.passage))
         return [c for c in cands if ok[c.passage.article_id]]
+
+    def _article_words(self, passage: Passage) -> Words:
+        """The words of a passage's article and title, built once per article and revision."""
+        key = (self.retriever.snap.revision, passage.article_id)
+        if key not in self._words:
+            if len(self._words) >= 512:
+                self._words.clear()
+            terms = self.retriever.article_terms(passage.article_id) | set(stems(passage.title or ""))
+            self._words[key] = Words(terms)
+        return self._words[key]
 
     def _supporting(self, cands: list[Candidate], threshold: float) -> list[Candidate]:
         """The best sentence, and runners-up that the reader rates nearly as high — or that

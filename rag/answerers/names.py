@@ -44,9 +44,7 @@ def question_names(question: str) -> frozenset[str]:
         word = _POSSESSIVE.sub("", word).strip(".-")
         bare = word.replace(".", "")
         acronym = bare.isupper() and len(bare) >= 3
-        if not word or (i == 0 and not acronym) or not (acronym or word[0].isupper()):
-            continue
-        if word.lower() in _CALENDAR:
+        if not word or (i == 0 and not acronym) or not (acronym or word[0].isupper()) or word.lower() in _CALENDAR:
             continue
         out.update(s for s in stems(fold(word)) if len(s) >= 3)
     return frozenset(out)
@@ -83,14 +81,8 @@ class Words:
         return i < len(self.sorted) and self.sorted[i].startswith(p)
 
 
-@lru_cache(maxsize=256)
-def words(terms: frozenset[str]) -> Words:
-    """``Words`` of an article's terms, built once per article (a frozenset hashes once)."""
-    return Words(terms)
-
-
-def mentions(names: frozenset[str], *texts: Words) -> bool:
-    """Do these texts (an article's words, its title's) hold more than half of the ``names``?"""
+def mentions(names: frozenset[str], words: Words) -> bool:
+    """Do an article's ``words`` hold more than half of the ``names``?"""
     if not names:
         return True
-    return sum(any(t.has(n) for t in texts) for n in names) > MIN_SHARE * len(names)
+    return sum(words.has(n) for n in names) > MIN_SHARE * len(names)
