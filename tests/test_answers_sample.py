@@ -45,6 +45,19 @@ def test_accusation_questions_quote_the_charges_not_the_word(question, sample_qa
     _check_citations(sample_qa, ans)
 
 
+@pytest.mark.parametrize("question, said", [
+    ("What did Mottaki say?", "the talks could lead to future meetings"),
+    ("What did the Americans want?", "The Americans insist that Iran"),
+])
+def test_what_someone_said_or_wanted_is_quoted_not_reduced_to_a_name(sample_qa, question, said):
+    """The answer is a clause: a name picked out of it as the bold lead ("Condoleezza Rice"
+    for what Mottaki said, "Iran" for what the Americans wanted) misstates it."""
+    ans = sample_qa.ask(question)
+    assert not ans.refused and ans.short is None and not ans.text.startswith("**")
+    assert said in ans.text
+    _check_citations(sample_qa, ans)
+
+
 @pytest.mark.parametrize("question, expected", [
     ("Who is the U.S. ambassador?", "Ryan Crocker"),
     ("Where did the talks take place?", "Green Zone offices of Iraqi Prime Minister Nouri al-Maliki"),

@@ -65,6 +65,34 @@ def test_a_sentences_score_does_not_depend_on_the_other_candidates():
     assert (beside.prob, beside.span, beside.logit) == (alone.prob, alone.span, alone.logit)
 
 
+
+def test_the_short_answer_stops_where_the_answer_does():
+    """The span head tends to run past the answer ("27-year diplomatic freeze yesterday with a
+    four-hour" for "27-year"): an end a little likelier but much further loses to the near one;
+    the start is the model's own."""
+    import numpy as np
+
+    from rag.reader.encode import best_span, shorter_end
+
+    start = np.full(12, -5.0)
+    end = np.full(12, -5.0)
+    start[2], end[3], end[10] = 5.0, 3.0, 3.5  # [2..3] vs the slightly likelier [2..10]
+    a, b, score = best_span(start, end, 1, 12)
+    assert (a, b, score) == (2, 10, 8.5)
+    assert shorter_end(end, a, b) == 3
+    end[10] = 5.0  # much likelier: kept
+    assert shorter_end(end, a, b) == 10
+
+
+def test_a_short_answer_is_made_of_whole_words():
+    from rag.reader.encode import whole_words
+
+    text = "They broke a 27-year freeze with Nouri al-Maliki."
+    cut = lambda a, b: text[slice(*whole_words(text, a, b))]  # noqa: E731
+    assert cut(13, 15) == "27-year"  # the word pieces "27" of "27-year"
+    assert cut(42, 45) == "al-Maliki"
+    assert cut(5, 10) == "broke"
+
 # -- readable quotes ---------------------------------------------------------------------
 def test_a_leading_pronoun_gets_its_referent_in_brackets():
     before = "Mr. Kazemi said U.S. efforts to rebuild those forces were inadequate."

@@ -55,6 +55,8 @@ def card(meta: dict, size_mb: float) -> str:
         f"calibration {', '.join(meta['calibrate'])}; test (never used for fitting) {', '.join(meta['test'])}.",
         "", "## Validation (calibration articles, pairs built as in training)", "",
         *validation_rows(meta), "",
+        "Span EM/F1: the short answer as the runtime reader gives it — the model's best span (at most 24 tokens), "
+        "its end moved in where the end logit less 0.1 per token scores best (`rag/reader/encode.py`), in whole words.",
         "", "## Refusal threshold", "",
         f"Answers are refused when the best sentence's score — {blend_text} — is below **{meta.get('threshold')}**: "
         f"the highest threshold that refuses at most 4 % of answerable questions on the calibration articles "
@@ -68,9 +70,9 @@ def card(meta: dict, size_mb: float) -> str:
         "The training text is SQuAD (Rajpurkar et al.), drawn from Wikipedia, licensed **CC BY-SA 4.0**; the base "
         "model all-MiniLM-L6-v2 is Apache-2.0. The fine-tuned weights are derived from both: keep this notice with them.",
         "", "## Limits", "",
-        "Trained on encyclopaedic SQuAD questions, not news; small (4 layers); English only. The short answer is the "
-        "model's best span in the chosen sentence and can be wrong even when the sentence is right — the quoted sentence "
-        "is the evidence.", ""])
+        "Trained on encyclopaedic SQuAD questions, not news; small (4 layers); English only. The short answer comes "
+        "from the model's best span in the chosen sentence and can be wrong even when the sentence is right — the quoted "
+        "sentence is the evidence; when that span is a clause (over 60 characters) the answer shows no short answer.", ""])
 
 
 def main() -> None:

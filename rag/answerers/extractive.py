@@ -26,7 +26,7 @@ from functools import lru_cache
 import logging
 
 from rag.answerers.base import Answerer, refusal
-from rag.answerers.cues import TYPE_WORDS, answer_type, cue_strength, has_cue
+from rag.answerers.cues import TYPE_WORDS, answer_type, asks_for_statement, cue_strength, has_cue
 from rag.answerers.names import Words, mentions, question_names
 from rag.citations import cited_text, make_citation
 from rag.errors import ReaderModelError
@@ -69,6 +69,7 @@ class Candidate:
     evidence: float = 0.0  # how well it matches the question at all (see ``evidence``)
     prob: float = 0.0  # the trained reader: probability that it answers the question
     span: tuple | None = None  # the trained reader: short answer's offsets in ``text``
+    region: tuple | None = None  # the trained reader: its own best span, which a shortened quote keeps
     before: str = ""  # the sentence before it (context for the reader and for pronouns)
     heuristic: float = 0.0  # the heuristic ranker's score, kept when the reader re-scores it
     reading: object = None  # the reader's raw Reading (for calibration)
@@ -151,7 +152,7 @@ class ExtractiveAnswerer(Answerer):
         contexts = [context_of(c.passage.title, b) for c, b in zip(cands, before)]
         for c, b, r in zip(cands, before, reader.read(question, [c.text for c in cands], contexts)):
             c.heuristic, c.reading = c.score, r
-            c.prob, c.span, c.before = reader.combine(r, c.score), r.span, b
+            c.prob, c.span, c.region, c.before = reader.combine(r, c.score), r.span, r.region, b
             c.score = c.prob  # what citations report
         return sorted(cands, key=lambda c: -c.prob)
 
@@ -202,8 +203,8 @@ class ExtractiveAnswerer(Answerer):
             short = _named_before(best, question) or short
         quotes = [(c, self._quote(c, QUOTE_FIRST if i == 0 else QUOTE_CHARS)) for i, c in enumerate(chosen)]
         parts = self._fit(quotes, int(self.settings.max_chars * PARTS_STRETCH))
-        if best.kind in CLAUSE_KINDS:  # "what is X accused of?": the answer is the quoted clause itself
-            short = None
+        if best.kind in CLAUSE_KINDS or asks_for_statement(question):  # "what is X accused of?",
+            short = None  # "what did Y say?": the answer is the quoted clause itself
         lead = f"**{short.text}** — " if short and normalize(short.text) != normalize(best.text) else ""
         text, markers = cited_text([(f'"{q}"', n) for n, (_, q) in enumerate(parts, start=1)], lead)
         citations = [self._cite(n, c) for n, (c, _) in enumerate(parts, start=1)]
@@ -211,9 +212,10 @@ class ExtractiveAnswerer(Answerer):
 
     @staticmethod
     def _quote(c: Candidate, limit: int) -> str:
-        # What must stay is the short answer — at most its first SHORT_MAX chars: a span that
-        # long is a clause, and its head says what the quote is about.
-        keep = (c.span[0], min(c.span[1], c.span[0] + SHORT_MAX)) if c.span else None
+        # What must stay is the model's own best span, which the short answer is cut from
+        # (it often runs on to a second part: "…army and police") — at most its first SHORT_MAX
+        # chars: a span that long is a clause, and its head says what the quote is about.
+        keep = (c.region[0], min(c.region[1], c.region[0] + SHORT_MAX)) if c.region else None
         return with_referent(shortened(c.text, keep, limit), c.before)
 
     def _fit(self, parts: list[tuple[Candidate, str]], budget: int) -> list[tuple[Candidate, str]]:
@@ -400,8 +402,10 @@ _EDGE = " \t\n,;:.!?\"'“”‘’()[]"
 
 
 def _short(c: Candidate) -> Short | None:
-    """The reader's span in ``c`` as article offsets, without edge punctuation or quotes."""
-    if not c.span:
+    """The reader's span in ``c`` as article offsets, without edge punctuation or quotes.
+    None when the model's own best span (before the length penalty) is a clause: a piece cut
+    from it is a guess ("Tehran" for where talks "in the Green Zone offices" took place)."""
+    if not c.span or (c.region and c.region[1] - c.region[0] > SHORT_MAX):
         return None
     a, b = c.span
     while a < b and c.text[a] in _EDGE:

@@ -86,3 +86,36 @@ def best_span(start_logits: np.ndarray, end_logits: np.ndarray, first: int, last
     grid = np.where((j >= i) & (j - i < max_tokens), grid, -np.inf)
     a, b = np.unravel_index(int(np.argmax(grid)), grid.shape)
     return first + int(a), first + int(b), float(grid[a, b])
+
+
+#: Logit taken off per token a short answer runs past its start. The span head likes to run
+#: on past the answer ("27-year diplomatic freeze yesterday with a four-hour" for "27-year");
+#: only the end moves — cutting the start can turn the meaning ("free of foreign forces").
+#: Chosen on the calibration articles (benchmarks/RESULTS.md, session 11).
+END_PENALTY = 0.1
+
+
+def shorter_end(end_logits: np.ndarray, start: int, end: int, penalty: float = END_PENALTY) -> int:
+    """The end in [start, end] with the highest end logit less ``penalty`` per token past
+    ``start``: the best span, ended where its answer ends."""
+    scores = end_logits[start:end + 1] - penalty * np.arange(end + 1 - start)
+    return start + int(np.argmax(scores))
+
+
+def _inside_word(text: str, i: int, step: int) -> bool:
+    """Is ``text[i]`` part of the word that the span's edge is in: a letter or digit, or a
+    hyphen with one on its far side ("27-year", "al-Maliki")?"""
+    if not 0 <= i < len(text):
+        return False
+    far = i + step
+    return text[i].isalnum() or (text[i] in "-–" and 0 <= far < len(text) and text[far].isalnum())
+
+
+def whole_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span widened to whole words: word pieces can end a span mid-word ("27" of
+    "27-year", "Warsz" of "Warszawa"), which no reader would write as an answer."""
+    while end > start and not text[end - 1].isspace() and _inside_word(text, end, 1):
+        end += 1
+    while start < end and not text[start].isspace() and _inside_word(text, start - 1, -1):
+        start -= 1
+    return start, end
