@@ -61,9 +61,21 @@ def test_other_spellings_and_forms_of_a_name_count(name, article_word):
     assert mentions(frozenset({name}), Words({article_word, "empir"}))
 
 
+@pytest.mark.parametrize("question, article", [
+    ("What did the French government say?", "France said"), ("What did France say?", "the French said"),
+    ("Where do the Dutch grow tulips?", "the Netherlands grows"), ("Who won in Wales?", "the Welsh vote"),
+    ("What did Spanish ministers decide?", "Spain decided"),
+])
+def test_a_people_and_its_country_are_one_name(question, article):
+    from rag.text import stems
+
+    assert mentions(question_names(question), Words(set(stems(article))))
+
+
 def test_unrelated_words_do_not_count_as_a_name():
     assert not mentions(frozenset({"warsaw"}), Words({"war", "saw"}))
     assert not mentions(frozenset({"nato"}), Words({"nation", "nat"}))
+    assert not mentions(question_names("Who won the election in Poland?"), Words({"pole", "north"}))
 
 
 def test_a_question_about_an_article_not_stored_is_refused(tmp_path, monkeypatch):

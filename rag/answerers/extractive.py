@@ -403,8 +403,9 @@ _EDGE = " \t\n,;:.!?\"'“”‘’()[]"
 
 def _short(c: Candidate) -> Short | None:
     """The reader's span in ``c`` as article offsets, without edge punctuation or quotes.
-    None when the model's own best span (before the length penalty) is a clause: a piece cut
-    from it is a guess ("Tehran" for where talks "in the Green Zone offices" took place)."""
+    None when the model's own best span (before its end is moved in) is a clause: its head is
+    a guess ("Tehran after the 1979 Islamic Revolution…" → "Tehran", for where talks "in the
+    Green Zone offices" took place)."""
     if not c.span or (c.region and c.region[1] - c.region[0] > SHORT_MAX):
         return None
     a, b = c.span

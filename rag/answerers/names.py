@@ -10,7 +10,7 @@ question's names.
 
 Names are the question's capitalised words after its first word, and acronyms. Matching is
 on stems with a little slack for spelling and derived forms ("Bismark" ~ "Bismarck",
-"Asian" ~ "Asia", "British" ~ "Britain"). Left out: months and weekdays (a date question is
+"Asian" ~ "Asia", "British" ~ "Britain"; a table for "French" ~ "France" and the like). Left out: months and weekdays (a date question is
 answered from "yesterday" too), and two-letter acronyms ("US" is also the pronoun "us";
 "U.S." stems to single letters).
 
@@ -35,6 +35,22 @@ _CALENDAR = frozenset(
     monday tuesday wednesday thursday friday saturday sunday""".split())
 MIN_SHARE = 0.5  # a candidate's article must hold more than this share of the names
 
+#: Stems naming one place whose forms share no prefix ("French" ~ "France", "Dutch" ~
+#: "Netherlands"): each stands for its group's first, in questions and articles alike. Forms
+#: that share a prefix ("British" ~ "Britain", "Iraqi" ~ "Iraq") need no entry. "Pole" is
+#: left out: as a word it is mostly the other pole.
+_SAME_PLACE = [
+    "franc french frenchman frenchmen", "netherland holland dutch", "switzerland swiss", "wale welsh",
+    "spain spanish spaniard", "ireland irish", "scotland scottish scot", "poland polish",
+    "denmark danish dane", "finland finnish finn", "norway norwegian", "flander flemish",
+    "philippin filipino", "peru peruvian", "afghanistan afghan", "england english englishman",
+    "thailand thai", "kurdistan kurd kurdish", "uzbekistan uzbek", "kazakhstan kazakh",
+    "seneg senegales", "panama panamanian", "moscow muscovit", "rome roman", "venic venetian",
+    "napl neapolitan", "glasgow glaswegian", "manchest mancunian", "liverpool liverpudlian",
+    "catalonia catalan", "brittani breton", "pari parisian",
+]
+ALIAS = {stem: group.split()[0] for group in _SAME_PLACE for stem in group.split()}
+
 
 @lru_cache(maxsize=512)
 def question_names(question: str) -> frozenset[str]:
@@ -46,7 +62,7 @@ def question_names(question: str) -> frozenset[str]:
         acronym = bare.isupper() and len(bare) >= 3
         if not word or (i == 0 and not acronym) or not (acronym or word[0].isupper()) or word.lower() in _CALENDAR:
             continue
-        out.update(s for s in stems(fold(word)) if len(s) >= 3)
+        out.update(ALIAS.get(s, s) for s in stems(fold(word)) if len(s) >= 3)
     return frozenset(out)
 
 
@@ -67,7 +83,8 @@ class Words:
     """An article's stemmed words, accents folded, sorted for prefix look-ups."""
 
     def __init__(self, terms):
-        self.sorted = sorted({fold(t) for t in terms})
+        folded = {fold(t) for t in terms}
+        self.sorted = sorted(folded | {ALIAS[t] for t in folded if t in ALIAS})
         self.set = frozenset(self.sorted)
 
     def has(self, name: str) -> bool:
