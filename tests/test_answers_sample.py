@@ -45,6 +45,14 @@ def test_accusation_questions_quote_the_charges_not_the_word(question, sample_qa
     _check_citations(sample_qa, ans)
 
 
+def test_a_short_answer_keeps_its_quantity(sample_qa):
+    """The model's span is "month"; the answer to "when" is "less than a month"."""
+    ans = sample_qa.ask("When will the two sides meet again?")
+    assert ans.short is not None and ans.short.text == "less than a month"
+    assert sample_qa.article(ans.short.article_id).text[ans.short.start:ans.short.end] == ans.short.text
+    _check_citations(sample_qa, ans)
+
+
 @pytest.mark.parametrize("question, said", [
     ("What did Mottaki say?", "the talks could lead to future meetings"),
     ("What did the Americans want?", "The Americans insist that Iran"),

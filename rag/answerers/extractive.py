@@ -415,7 +415,22 @@ def _short(c: Candidate) -> Short | None:
         b -= 1
     if b <= a or b - a > SHORT_MAX:
         return None
+    a = _with_quantity(c.text, a, b)
     return Short(c.text[a:b], c.passage.article_id, c.start + a, c.start + b)
+
+
+_UNIT_ONLY = re.compile(r"(?:second|minute|hour|day|week|month|year|decade|century|centurie)s?", re.I)
+_QUANTITY_BEFORE = re.compile(r"\b(?:(?:less|more|fewer) than |about |nearly |almost |over |under |at least |some )?"
+                              r"\b(?:a|an|a few|several|one|two|three|four|five|six|seven|eight|nine|ten|\d[\d,.]*)\s+$", re.I)
+
+
+def _with_quantity(text: str, a: int, b: int) -> int:
+    """Where a short answer that is a bare unit ("month" of "in less than a month") starts
+    with its quantity: the unit alone answers neither "when" nor "how long"."""
+    if not _UNIT_ONLY.fullmatch(text[a:b]):
+        return a
+    m = _QUANTITY_BEFORE.search(text[:a])
+    return m.start() if m else a
 
 
 def _named_before(c: Candidate, question: str, end: int | None = None) -> Short | None:
