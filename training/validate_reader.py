@@ -67,7 +67,7 @@ def measure(onnx_file: Path, tokenizer_file: Path, pairs) -> dict:
         reader = Reader(d)
         t0, logits, diffs, spans = time.perf_counter(), [], [], []
         for e in pairs:  # one question per call, as at run time
-            lg, df, sp, *_ = reader.raw(e.question, [e.sentence], [e.context])
+            lg, df, sp, _ = reader.raw(e.question, [e.sentence], [e.context])
             logits.append(lg[0])
             diffs.append(df[0])
             spans.append(sp[0])

@@ -59,6 +59,20 @@ def asks_for_statement(question: str) -> bool:
     return bool(_STATEMENT.search(question))
 
 
+_BARE_UNIT = re.compile(rf"{_UNIT}|(?:second|minute|hour|day|week|month|year|decade)", re.I)
+_QUANTITY_BEFORE = re.compile(rf"\b(?:(?:less|more|fewer) than |about |nearly |almost |over |under |at least |some )?"
+                              rf"\b(?:a|an|{_NUM})\s+$", re.I)
+
+
+def with_quantity(text: str, start: int, end: int) -> int:
+    """Where a span that is a bare unit ("month" of "in less than a month") starts with its
+    quantity: the unit alone answers neither "when" nor "how long"."""
+    if not _BARE_UNIT.fullmatch(text[start:end]):
+        return start
+    m = _QUANTITY_BEFORE.search(text[:start])
+    return m.start() if m else start
+
+
 def answer_type(question: str) -> str | None:
     return next((kind for rule, kind in _RULES if rule.search(question)), None)
 

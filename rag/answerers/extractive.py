@@ -26,7 +26,7 @@ from functools import lru_cache
 import logging
 
 from rag.answerers.base import Answerer, refusal
-from rag.answerers.cues import TYPE_WORDS, answer_type, asks_for_statement, cue_strength, has_cue
+from rag.answerers.cues import TYPE_WORDS, answer_type, asks_for_statement, cue_strength, has_cue, with_quantity
 from rag.answerers.names import Words, mentions, question_names
 from rag.citations import cited_text, make_citation
 from rag.errors import ReaderModelError
@@ -413,24 +413,10 @@ def _short(c: Candidate) -> Short | None:
         a += 1
     while b > a and c.text[b - 1] in _EDGE and not (c.text[b - 1] == "." and b - a > 2 and c.text[b - 3] == "."):
         b -= 1
-    if b <= a or b - a > SHORT_MAX:
+    if b <= a:  # the span is a prefix of the region, so no longer than SHORT_MAX
         return None
-    a = _with_quantity(c.text, a, b)
+    a = with_quantity(c.text, a, b)
     return Short(c.text[a:b], c.passage.article_id, c.start + a, c.start + b)
-
-
-_UNIT_ONLY = re.compile(r"(?:second|minute|hour|day|week|month|year|decade|century|centurie)s?", re.I)
-_QUANTITY_BEFORE = re.compile(r"\b(?:(?:less|more|fewer) than |about |nearly |almost |over |under |at least |some )?"
-                              r"\b(?:a|an|a few|several|one|two|three|four|five|six|seven|eight|nine|ten|\d[\d,.]*)\s+$", re.I)
-
-
-def _with_quantity(text: str, a: int, b: int) -> int:
-    """Where a short answer that is a bare unit ("month" of "in less than a month") starts
-    with its quantity: the unit alone answers neither "when" nor "how long"."""
-    if not _UNIT_ONLY.fullmatch(text[a:b]):
-        return a
-    m = _QUANTITY_BEFORE.search(text[:a])
-    return m.start() if m else a
 
 
 def _named_before(c: Candidate, question: str, end: int | None = None) -> Short | None:

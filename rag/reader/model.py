@@ -28,7 +28,6 @@ TRAIN_COMMAND = "python training/train_reader.py"
 class Reading:
     prob: float  # probability that the sentence answers the question
     span: tuple[int, int] | None  # the short answer's char offsets inside the sentence (a prefix of ``region``)
-    span_score: float = 0.0  # start+end logit of the model's own best span (``region``)
     logit: float = 0.0  # the answer head's logit
     diff: float = 0.0  # best span's score minus the "no answer" score
     region: tuple[int, int] | None = None  # the model's own best span (the short answer is its head)
@@ -82,11 +81,10 @@ class Reader:
         """One Reading per candidate sentence: P(answers) and the short answer inside it."""
         if not sentences:
             return []
-        logit, diff, spans, scores, regions = self.raw(question, sentences, contexts)
+        logit, diff, spans, regions = self.raw(question, sentences, contexts)
         w_cls, w_span, bias = self.meta.get("combine", (1.0, 0.0, 0.0))
         probs = 1.0 / (1.0 + np.exp(-np.clip(w_cls * logit + w_span * diff + bias, -50.0, 50.0)))  # no overflow warning
-        return [Reading(float(p), s, float(sc), float(lg), float(df), rg)
-                for p, s, sc, lg, df, rg in zip(probs, spans, scores, logit, diff, regions)]
+        return [Reading(float(p), s, float(lg), float(df), rg) for p, s, lg, df, rg in zip(probs, spans, logit, diff, regions)]
 
     def combine(self, reading: Reading, heuristic: float) -> float:
         """P(answers) with the heuristic ranker's score blended in, when calibration found that
@@ -101,20 +99,25 @@ class Reader:
     def raw(self, question: str, sentences: list[str], contexts: list[str]):
         """The model's two answerability signals per sentence — the answer head's logit and
         best-span-minus-no-answer score — with the short answer (char offsets: the best span,
-        ended where its answer ends), the best span's score, and that best span itself (the
-        region a quote keeps, and which says whether the answer is a clause)."""
+        ended where its answer ends) and that best span itself (the region a quote keeps, and
+        which says whether the answer is a clause)."""
         enc = encode(self.tokenizer, question, sentences, contexts)
         logit, start, end = self._run(enc)
-        diffs, spans, scores, regions = [], [], [], []
+        diffs, spans, regions = [], [], []
         for i, text in enumerate(sentences):
             first, last = enc.span_tokens[i]
-            chars = lambda a, b: whole_words(text, enc.offsets[i][a - first][0], enc.offsets[i][b - first][1])  # noqa: E731
+            if last <= first:  # no sentence tokens left: nothing to point at
+                spans.append(None)
+                regions.append(None)
+                diffs.append(-1e4)
+                continue
+            offs = enc.offsets[i]
+            chars = lambda a, b: whole_words(text, offs[a - first][0], offs[b - first][1])  # noqa: E731
             a, b, score = best_span(start[i], end[i], first, last)
-            spans.append(chars(a, shorter_end(end[i], a, b)) if last > first else None)
-            regions.append(chars(a, b) if last > first else None)
-            scores.append(score)
-            diffs.append(score - float(start[i, 0] + end[i, 0]) if last > first else -1e4)
-        return logit.astype(np.float64), np.array(diffs), spans, scores, regions
+            spans.append(chars(a, shorter_end(end[i], a, b)))
+            regions.append(chars(a, b))
+            diffs.append(score - float(start[i, 0] + end[i, 0]))
+        return logit.astype(np.float64), np.array(diffs), spans, regions
 
     def _run(self, enc):
         """One model run per pair, each without padding. The int8 model quantises its
