@@ -40,7 +40,8 @@ from rag.store import EVERYTHING, LOG_DAYS, ArticleMeta, ArticleStore
 
 log = logging.getLogger(__name__)
 
-FORMAT = 3  # 2: the applied log entries are recorded; 3: sentence vectors may be kept (rag.dense)
+FORMAT = 4  # 2: the applied log entries are recorded; 3: sentence vectors may be kept (rag.dense);
+# 4: irregular verb forms are indexed as their verb (rag.text.base_form)
 SKEW = 300.0  # seconds of clock difference between writer and reader machines tolerated by the log query
 COMPACT_SHARE, COMPACT_MIN = 0.02, 200  # a catch-up bigger than this becomes a new base
 

@@ -69,6 +69,27 @@ def _stemmer():
 
 
 def stems(text: str) -> list[str]:
-    """Lower-cased, stemmed content words (stopwords dropped), in order."""
+    """Lower-cased, stemmed content words (stopwords dropped), in order; an irregular verb
+    form stands for its verb ("paid" → "pay"), see ``base_form``."""
     ws = [w.split("'")[0] for w in words(text)]
-    return _stemmer().stemWords([w for w in ws if w and w not in STOPWORDS])
+    return _stemmer().stemWords([base_form(w) for w in ws if w and w not in STOPWORDS])
+
+
+#: Light verbs say little by themselves ("TOOK charge", "TAKE place", "MADE sense"): their
+#: forms are not joined, or "where did the talks take place?" would match "took charge".
+_LIGHT_VERBS = frozenset("be have do go come get give take make put set let keep".split())
+
+
+@lru_cache(maxsize=1 << 16)
+def base_form(word: str) -> str:
+    """The verb an irregular past form belongs to, else the word itself. Questions put the verb
+    after "did" ("How much did they PAY?", "Did they SHAKE hands?") where news reports say
+    "paid", "shook": a stemmer cannot join those, a lemma table can (lemminflect). Forms of two
+    verbs ("found": find or found; "saw": see or saw) and of light verbs are left alone."""
+    from lemminflect import getAllLemmas
+
+    verbs = getAllLemmas(word).get("VERB", ())
+    if len(verbs) != 1 or verbs[0] == word or verbs[0] in _LIGHT_VERBS:
+        return word
+    stem = _stemmer().stemWord
+    return verbs[0] if stem(verbs[0]) != stem(word) else word

@@ -66,6 +66,31 @@ def test_what_someone_said_or_wanted_is_quoted_not_reduced_to_a_name(sample_qa, 
     _check_citations(sample_qa, ans)
 
 
+@pytest.mark.parametrize("question, said", [
+    ("Is the US planning to strike Iran from Iraq?", "no plans to stage a strike"),
+    ("Did Crocker and Kazemi shake hands?", "Mr. Crocker and Mr. Kazemi shook hands"),
+    ("Did the Iranians bring up their captured compatriots?", "did not raise the subject"),
+])
+def test_yes_no_questions_are_answered_by_the_quote_without_a_bold_lead(sample_qa, question, said):
+    """A span picked out of the quote ("stage a strike") reads as the answer to a yes/no
+    question and is none; "shake" finds "shook" (irregular verbs are indexed as their verb)."""
+    ans = sample_qa.ask(question)
+    assert not ans.refused and ans.short is None and not ans.text.startswith("**")
+    assert said in ans.citations[0].quote
+    _check_citations(sample_qa, ans)
+
+
+def test_a_short_answer_is_never_only_the_question_s_own_words(sample_qa):
+    """The reader's span for this one is "Mr. Crocker" (the sentence it picks names him):
+    naming whom the question names answers nothing."""
+    from rag.text import stems
+
+    question = "How did Crocker describe the meeting?"
+    ans = sample_qa.ask(question)
+    assert ans.short is None or not set(stems(ans.short.text)) <= set(stems(question))
+    _check_citations(sample_qa, ans)
+
+
 @pytest.mark.parametrize("question, expected", [
     ("Who is the U.S. ambassador?", "Ryan Crocker"),
     ("Where did the talks take place?", "Green Zone offices of Iraqi Prime Minister Nouri al-Maliki"),

@@ -11,6 +11,7 @@ from rag.cli.main import main as rag
 from rag.eval import contains, exact_match, f1, load_squad, within_budget
 
 MINI = Path(__file__).parent / "data" / "squad2-mini.json"
+NEWS = Path(__file__).parents[1] / "benchmarks" / "news_questions.json"
 
 
 def test_squad_scoring_follows_the_official_normalisation():
@@ -43,6 +44,21 @@ def test_rag_eval_json_reports_every_figure():
     assert report["retrieval_hit"] >= 0.9 and report["answer_hit"] >= 0.7
     assert report["out_of_store_refused"] >= 0.8 and report["wrongly_refused"] <= 0.2
     assert 0 < report["mean_answer_chars"] <= 400 and report["ask_p50_ms"] > 0 and report["ingest_chars_per_s"] > 0
+
+
+def test_the_news_question_set_quotes_the_bundled_article_at_its_offsets():
+    """benchmarks/news_questions.json is SQuAD 2.0 over the sample article as shipped: every
+    gold answer is the article's text at its answer_start (rebuilt by make_news_questions.py)."""
+    doc = json.loads(NEWS.read_text(encoding="utf-8"))
+    [article] = doc["data"]
+    [para] = article["paragraphs"]
+    sample = Path(__file__).parents[1] / "examples" / "articles" / "us-iran-talks-baghdad-2007.txt"
+    assert para["context"] == sample.read_text(encoding="utf-8")
+    for qa in para["qas"]:
+        for a in qa["answers"]:
+            assert para["context"][a["answer_start"]:a["answer_start"] + len(a["text"])] == a["text"]
+    data = load_squad(NEWS)
+    assert len(data.answerable()) >= 40 and len(data.unanswerable()) >= 15
 
 
 @pytest.mark.slow

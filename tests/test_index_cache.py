@@ -72,6 +72,24 @@ def test_after_another_run_changes_articles_a_new_reader_reads_only_those(fake_s
     assert not any("Orvan9 " in p.text for p in hits), "a removed article is never returned"
 
 
+def test_an_index_saved_by_an_older_version_is_rebuilt_with_todays_terms(fake_settings, tmp_path):
+    """Format 4 indexes irregular verb forms as their verb ("shook" as "shake"): a base saved
+    with the old terms is not trusted, so "shake" finds "shook" in a store made before."""
+    import json
+
+    _notes(tmp_path / "a", 12, extra=" Afterwards the delegates shook hands.")
+    ingest([str(tmp_path / "a")], settings=fake_settings)
+    root = index_root(fake_settings)
+    base = root / (root / "CURRENT").read_text()
+    state = json.loads((base / "state.json").read_text())
+    state["format"] = index_cache.FORMAT - 1
+    (base / "state.json").write_text(json.dumps(state))
+    qa = ArticleQA(settings=fake_settings)
+    assert "shook hands" in _best(qa, "Did the delegates shake hands?")
+    assert qa.retriever.snap.lexical.df("shake") == 12 and not qa.retriever.snap.lexical.df("shook")
+    assert (root / "CURRENT").read_text() != base.name, "a base of today's format replaced it"
+
+
 @pytest.mark.parametrize("damaged", ["bm25/data.csc.index.npy", "vectors.npy"])  # BM25 scores; sentence vectors
 def test_a_corrupt_saved_index_is_detected_and_rebuilt(fake_settings, tmp_path, caplog, monkeypatch, damaged):
     monkeypatch.setattr(logging.getLogger("rag"), "propagate", True)  # the CLI module quiets it

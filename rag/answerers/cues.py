@@ -59,6 +59,19 @@ def asks_for_statement(question: str) -> bool:
     return bool(_STATEMENT.search(question))
 
 
+#: "Did Crocker and Kazemi shake hands?", "Is the US planning a strike?": the answer is yes or
+#: no, said by the quote; a span picked out of it ("stage a strike") answers nothing. News
+#: readers ask this way; SQuAD never does, so the reader has not learnt what to pick there.
+#: "Is it X or Y?" asks for X or Y: left alone.
+_YES_NO = re.compile(r"^\W*(?:(?:and|so|but|then)\s+)?(?:did|does|do|is|are|was|were|will|would|can|could|has|have|had|"
+                     r"should|shall|may|might|must)(?:n[’']t)?\b", re.I)
+_CHOICE = re.compile(r"\bor\b", re.I)
+
+
+def asks_yes_no(question: str) -> bool:
+    return bool(_YES_NO.match(question)) and not _CHOICE.search(question)
+
+
 _BARE_UNIT = re.compile(rf"{_UNIT}|(?:second|minute|hour|day|week|month|year|decade)", re.I)
 _QUANTITY_BEFORE = re.compile(rf"\b(?:(?:less|more|fewer) than |about |nearly |almost |over |under |at least |some )?"
                               rf"\b(?:a|an|{_NUM})\s+$", re.I)

@@ -26,7 +26,8 @@ from functools import lru_cache
 import logging
 
 from rag.answerers.base import Answerer, refusal
-from rag.answerers.cues import TYPE_WORDS, answer_type, asks_for_statement, cue_strength, has_cue, with_quantity
+from rag.answerers.cues import (TYPE_WORDS, answer_type, asks_for_statement, asks_yes_no, cue_strength, has_cue,
+                                with_quantity)
 from rag.answerers.names import Words, mentions, question_names
 from rag.citations import cited_text, make_citation
 from rag.errors import ReaderModelError
@@ -203,8 +204,10 @@ class ExtractiveAnswerer(Answerer):
             short = _named_before(best, question) or short
         quotes = [(c, self._quote(c, QUOTE_FIRST if i == 0 else QUOTE_CHARS)) for i, c in enumerate(chosen)]
         parts = self._fit(quotes, int(self.settings.max_chars * PARTS_STRETCH))
-        if best.kind in CLAUSE_KINDS or asks_for_statement(question):  # "what is X accused of?",
-            short = None  # "what did Y say?": the answer is the quoted clause itself
+        if best.kind in CLAUSE_KINDS or asks_for_statement(question) or asks_yes_no(question):
+            short = None  # "what is X accused of?", "what did Y say?", "did they…?": the quote says it
+        if short and _restates(short.text, question):
+            short = None  # "**Mr. Crocker**" for "How did Crocker describe the meeting?" tells nothing
         lead = f"**{short.text}** — " if short and normalize(short.text) != normalize(best.text) else ""
         text, markers = cited_text([(f'"{q}"', n) for n, (_, q) in enumerate(parts, start=1)], lead)
         citations = [self._cite(n, c) for n, (c, _) in enumerate(parts, start=1)]
@@ -417,6 +420,14 @@ def _short(c: Candidate) -> Short | None:
         return None
     a = with_quantity(c.text, a, b)
     return Short(c.text[a:b], c.passage.article_id, c.start + a, c.start + b)
+
+
+def _restates(short: str, question: str) -> bool:
+    """Is the short answer only words of the question? Then it answers nothing (on the
+    calibration articles 12 such short answers, none right: "**imperialism**" for "Friedrich
+    Ratzel thought imperialism was what for the country?")."""
+    own = set(stems(short))
+    return bool(own) and own <= set(stems(question))
 
 
 def _named_before(c: Candidate, question: str, end: int | None = None) -> Short | None:
