@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import random
 import sys
@@ -131,7 +132,8 @@ def train(args) -> ReaderNet:
     heads = [p for n, p in model.named_parameters() if not n.startswith("bert.")]
     body = [p for n, p in model.named_parameters() if n.startswith("bert.")]
     opt = torch.optim.AdamW([{"params": body, "lr": args.lr}, {"params": heads, "lr": args.lr * 10}], weight_decay=0.01)
-    plan = [batches(data, args.batch, rng) for _ in range(args.epochs)]
+    plan = [batches(data, args.batch, rng) for _ in range(math.ceil(args.epochs))]
+    plan[-1] = plan[-1][:round(len(plan[-1]) * (args.epochs - len(plan) + 1))]  # "--epochs 1.5": half the last
     total = sum(len(p) for p in plan)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, s / max(1, 0.06 * total)) * max(0.0, (total - s) / total))
     step, t0, run = 0, time.time(), 0.0
@@ -147,8 +149,8 @@ def train(args) -> ReaderNet:
             if step % 50 == 0:
                 rate = step * args.batch / (time.time() - t0)
                 log(f"epoch {epoch} step {step}/{total} loss {run:.3f} {rate:.1f} pairs/s eta {(total - step) * args.batch / rate / 60:.1f} min")
-        BUILD.mkdir(parents=True, exist_ok=True)
-        torch.save(model.state_dict(), BUILD / f"epoch{epoch}.pt")
+        args.build.mkdir(parents=True, exist_ok=True)
+        torch.save(model.state_dict(), args.build / f"epoch{epoch}.pt")
     model.eval()
     return model
 
@@ -198,7 +200,7 @@ def log(msg: str) -> None:
 
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--epochs", type=int, default=2)
+    ap.add_argument("--epochs", type=float, default=2, help="passes over the pairs; a fraction trains part of the last")
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--lr", type=float, default=6e-5)
     ap.add_argument("--layers", type=int, default=4, help="transformer layers kept from MiniLM-L6")
@@ -206,11 +208,12 @@ def main(argv=None) -> None:
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--limit", type=int, default=0, help="train on the first N pairs only (smoke test)")
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--build", type=Path, default=BUILD, help="checkpoints and the fp32 export (not shipped)")
     args = ap.parse_args(argv)
     torch.set_num_threads(min(2, os.cpu_count() or 1))
     t0 = time.time()
     model = train(args)
-    fp32, int8 = BUILD / "reader-fp32.onnx", args.out / "reader.onnx"
+    fp32, int8 = args.build / "reader-fp32.onnx", args.out / "reader.onnx"
     export(model, fp32, int8)
     from rag.embedders import bundled_model_path
     import shutil
