@@ -109,7 +109,7 @@ def main() -> None:
                     f"(examples/articles/us-iran-talks-baghdad-2007.txt): {len(A)} answerable, {len(U)} on topic but not "
                     "answered by it. Written by hand; built by benchmarks/make_news_questions.py; measured by "
                     "python -m rag eval benchmarks/news_questions.json.",
-           "data": [{"title": "us-iran-talks-baghdad-2007", "paragraphs": [{"context": text, "qas": qas_of(text)}]}]}
+           "data": [{"title": "US Iran Talks Baghdad 2007", "paragraphs": [{"context": text, "qas": qas_of(text)}]}]}
     OUT.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"{OUT}: {len(A)} answerable, {len(U)} unanswerable")
 
