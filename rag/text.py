@@ -77,19 +77,22 @@ def stems(text: str) -> list[str]:
 
 #: Light verbs say little by themselves ("TOOK charge", "TAKE place", "MADE sense"): their
 #: forms are not joined, or "where did the talks take place?" would match "took charge".
-_LIGHT_VERBS = frozenset("be have do go come get give take make put set let keep".split())
+LIGHT_VERBS = frozenset("be have do go come get give take make put set let keep".split())
 
 
-@lru_cache(maxsize=1 << 16)
 def base_form(word: str) -> str:
-    """The verb an irregular past form belongs to, else the word itself. Questions put the verb
+    """The verb an irregular verb form belongs to, else the word itself. Questions put the verb
     after "did" ("How much did they PAY?", "Did they SHAKE hands?") where news reports say
-    "paid", "shook": a stemmer cannot join those, a lemma table can (lemminflect). Forms of two
-    verbs ("found": find or found; "saw": see or saw) and of light verbs are left alone."""
-    from lemminflect import getAllLemmas
+    "paid", "shook": a stemmer cannot join those, a lemma table can (``rag/data/verb_forms.json``,
+    built from lemminflect by training/make_verb_forms.py; forms of two verbs, "found" = find
+    or found, and of light verbs are not in it)."""
+    return _verb_forms().get(word, word)
 
-    verbs = getAllLemmas(word).get("VERB", ())
-    if len(verbs) != 1 or verbs[0] == word or verbs[0] in _LIGHT_VERBS:
-        return word
-    stem = _stemmer().stemWord
-    return verbs[0] if stem(verbs[0]) != stem(word) else word
+
+@lru_cache(maxsize=1)
+def _verb_forms() -> dict[str, str]:
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "verb_forms.json"
+    return json.loads(path.read_text(encoding="utf-8"))["forms"]
