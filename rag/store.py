@@ -40,6 +40,7 @@ _SPACE = {"hnsw": {"space": "cosine"}}
 _UNIT = [1.0]  # article/meta records need a vector; they are never searched by it
 LOG_DAYS = 30  # revision log entries are kept this long; an older persisted index is rebuilt
 EVERYTHING = "*"  # a revision-log entry naming this may have changed any article (a crashed writer's)
+LEGACY_DIRTY = "dirty"  # the single write-in-flight flag of versions before per-writer marks
 # 3: chunks carry a 1-d placeholder vector (only sentence vectors are searched; at 10,000
 #    articles a chunk index of real vectors cost ~100 ms of every first question and 60 MB);
 # 2: chunks carried the mean of their sentence vectors (still read and written as such);
@@ -166,6 +167,7 @@ class ArticleStore:
         self.client = client
         self.prefix = prefix
         self.chunk_vectors = False  # a layout-2 store's chunks hold real vectors (set by check_model)
+        self._mark = f"dirty:{uuid.uuid4().hex}"  # this writer's write-in-flight mark (set_dirty)
         get = self._create if create else self._get
         try:
             self.articles, self.chunks, self.sentences, self.meta = (
@@ -253,13 +255,16 @@ class ArticleStore:
         return str(self.articles.id)
 
     def set_dirty(self, dirty: bool) -> None:
+        """Mark (or clear) this writer's write in flight. Each writer has its own mark, so one
+        that finishes never clears another's (``--workers``): any crash is seen by the next run."""
         if dirty:
-            self.meta.upsert(ids=["dirty"], embeddings=[_UNIT], documents=["1"])
+            self.meta.upsert(ids=[self._mark], embeddings=[_UNIT], documents=["1"], metadatas=[{"dirty": 1}])
         else:
-            self.meta.delete(ids=["dirty"])
+            self.meta.delete(ids=[self._mark])
 
     def is_dirty(self) -> bool:
-        return bool(self.meta.get(ids=["dirty"])["ids"])
+        """Did a writer stop mid-write? (``LEGACY_DIRTY``: the one flag older versions set.)"""
+        return bool(self.meta.get(where={"dirty": 1}, include=[])["ids"] or self.meta.get(ids=[LEGACY_DIRTY])["ids"])
 
     # -- articles ------------------------------------------------------------------
     def table(self) -> dict[str, ArticleMeta]:
@@ -377,6 +382,9 @@ class ArticleStore:
             for i in range(0, len(orphans), 5000):
                 collection.delete(ids=orphans[i:i + 5000])
             counts.append(len(orphans))
+        # What the dead writers left is swept: their marks go (a repair runs with no other writer).
+        self.meta.delete(where={"dirty": 1})
+        self.meta.delete(ids=[LEGACY_DIRTY])
         return counts[0]
 
     @staticmethod

@@ -75,3 +75,28 @@ def _assert_exactly(folder: Path, db: Path, tmp_path: Path) -> None:
     qa = ArticleQA(db=db)
     ans = qa.ask("When did the harbour of Port 3 reopen?")
     assert "week 5" in ans.text and "week 4" not in ans.text  # the latest version, never a mix
+
+
+def test_a_writer_finishing_never_hides_another_writers_crash(fake_settings, tmp_path):
+    """`--workers`: each writer marks its own write in flight. Worker B finishing clears only
+    its mark; worker A, killed mid-write, leaves its mark, so the next run repairs."""
+    _write_articles(tmp_path / "a", 0)
+    ingest([str(tmp_path / "a")], settings=fake_settings)
+    a, b = ArticleStore.open(fake_settings), ArticleStore.open(fake_settings)
+    a.set_dirty(True)
+    b.set_dirty(True)
+    b.set_dirty(False)
+    assert ArticleStore.open(fake_settings).is_dirty()
+    ingest([str(tmp_path / "a")], settings=fake_settings)  # the next run sweeps, then clears the dead mark
+    assert not ArticleStore.open(fake_settings).is_dirty()
+
+
+def test_the_flag_an_older_version_left_is_still_repaired(fake_settings, tmp_path):
+    from rag.store import LEGACY_DIRTY, _UNIT
+
+    _write_articles(tmp_path / "a", 0)
+    ingest([str(tmp_path / "a")], settings=fake_settings)
+    ArticleStore.open(fake_settings).meta.upsert(ids=[LEGACY_DIRTY], embeddings=[_UNIT], documents=["1"])
+    assert ArticleStore.open(fake_settings).is_dirty()
+    ingest([str(tmp_path / "a")], settings=fake_settings)
+    assert not ArticleStore.open(fake_settings).is_dirty()
