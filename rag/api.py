@@ -167,7 +167,8 @@ class ArticleQA:
         leave the question only where a date choice was made for them; in a store without
         dates (an encyclopedia) "in 1998" stays part of what is asked."""
         search = lambda t, ids: self.retriever.search(t.query, n, ids, window=window) if ids is None or ids else []  # noqa: E731
-        dated = (asked.bounded or asked.latest) and any(pub.get(i) for i in (base if base is not None else pub))
+        dated = (asked.bounded or asked.latest) and (any(pub.get(i) for i in base) if base is not None
+                                                     else self.retriever.any_dated())
         if not dated:
             yield search(turn, base), "", turn
             return

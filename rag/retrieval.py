@@ -90,17 +90,23 @@ class HybridRetriever:
         self._reranker = None
         self._queries: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
-        self._published: tuple[str, dict[str, str | None]] = ("", {})
+        self._published: tuple[str, dict[str, str | None], bool] = ("", {}, False)
 
     def published(self) -> dict[str, str | None]:
         """Every article's publication date (ISO or None) by id, read once per store revision
         and only when a question or filter involves dates."""
         snap = self.refresh()
-        rev, dates = self._published
+        rev, dates, _ = self._published
         if rev != snap.revision or not snap.revision:
             dates = {i: m.published for i, m in self.store.table().items()}
-            self._published = (snap.revision, dates)
+            self._published = (snap.revision, dates, any(dates.values()))
         return dates
+
+    def any_dated(self) -> bool:
+        """Does any article have a publication date? (Worked out with ``published``, once per
+        revision: an undated store, an encyclopedia, is not scanned again on every question.)"""
+        self.published()
+        return self._published[2]
 
     @property
     def articles(self) -> Articles:
