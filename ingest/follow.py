@@ -10,6 +10,7 @@ import re
 import time
 from datetime import datetime
 from typing import Callable
+from urllib.parse import urlsplit
 
 from ingest.errors import SourceError
 from ingest.feeds import Listing, read_feed, read_sitemap
@@ -32,16 +33,34 @@ def parse_every(text: str) -> float:
     return seconds
 
 
-def add_listing(run: Ingestor, listing: Listing) -> None:
+class Polite:
+    """Waits ``delay`` seconds between two fetches from one host (a feed's entries mostly live
+    on the feed's own site, fetched one after another)."""
+
+    def __init__(self, delay: float, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep):
+        self.delay, self.clock, self.sleep = delay, clock, sleep
+        self.last: dict[str, float] = {}
+
+    def wait(self, url: str) -> None:
+        host = (urlsplit(url).hostname or "").lower()
+        if host in self.last:
+            self.sleep(max(0.0, self.last[host] + self.delay - self.clock()))
+        self.last[host] = self.clock()
+
+
+def add_listing(run: Ingestor, listing: Listing, polite: Polite | None = None) -> None:
     """Fetch and stage each entry's page; entries already stored are skipped without a fetch
     unless the listing says they changed after they were stored."""
     s = run.settings
+    polite = polite or Polite(s.fetch.host_delay)
     run.report.failed += listing.failed
     for entry in listing.entries:
         old = run.known.get(article_id(entry.url))
         if old and not (entry.updated and entry.updated > (old.updated or old.added or "")):
             run.report.unchanged.append(old.id)
             continue
+        polite.wait(entry.url)
         try:
             raw = load_url(entry.url, s.chunking.max_file_mb, s.fetch.timeout,
                            listing.private_ok or s.fetch.allow_private_urls, s.fetch.max_redirects)
@@ -57,10 +76,11 @@ def one_round(settings, sources: list[str], feeds: list[str], sitemaps: list[str
     """Files/URLs, then every feed and sitemap, in one ingestion run."""
     run = Ingestor(settings, embedder=embedder)
     run.add_all(sources, progress)
+    polite = Polite(settings.fetch.host_delay)  # one per round: several feeds of one site share it
     for readers, urls in ((read_feed, feeds), (read_sitemap, sitemaps)):
         for url in urls:
             try:
-                add_listing(run, readers(url, settings))
+                add_listing(run, readers(url, settings), polite)
             except SourceError as e:
                 run.report.failed.append((url, str(e)))
             if progress:

@@ -136,6 +136,10 @@ class FetchSettings(BaseModel):
     )
     max_redirects: int = Field(5, description="Redirect hops followed per fetch; each hop's address is checked again.")
     workers: int = Field(4, description="URL fetches the web app runs at once; a slow server never blocks the others.")
+    host_delay: float = Field(
+        1.0, ge=0, description="Seconds between two page fetches from one host while reading a feed's or "
+        "sitemap's entries: news sites throttle or block clients that fetch back to back. 0: no wait."
+    )
 
 
 class DateSettings(BaseModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.server
 import json
 import threading
+import time
 
 import pytest
 from click.testing import CliRunner
@@ -67,6 +68,7 @@ def _sitemaps(base: str) -> dict[str, bytes]:
 class _Site:
     def __init__(self):
         self.rss_requests = 0
+        self.pages: list[tuple[str, float]] = []  # (path, monotonic time) of every page request
         site = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -94,6 +96,7 @@ class _Site:
         if path in _sitemaps(base):
             return _sitemaps(base)[path], "application/xml"
         if path in PAGES:
+            self.pages.append((path, time.monotonic()))
             return _page(PAGES[path]), "text/html; charset=utf-8"
         return None, "text/plain"
 
@@ -187,3 +190,25 @@ def test_ctrl_c_between_rounds_stops_cleanly(site, fake_settings):
     assert follow(fake_settings, [], [f"{site.base}/atom.xml"], [], 1800, None, said.append, sleep=interrupted) == 1
     assert said[0].endswith("2 added, 0 updated, 0 unchanged, 0 removed, 0 failed") and said[1] == "stopped after 1 round(s)"
     assert len(ArticleQA(settings=fake_settings).articles()) == 2  # the round's work is stored
+
+
+def test_entries_of_one_host_are_fetched_with_a_pause_between(site, tmp_path, fake_env, monkeypatch):
+    """RAG_FETCH__HOST_DELAY: news sites throttle clients that fetch page after page at once."""
+    monkeypatch.setenv("RAG_FETCH__HOST_DELAY", "0.4")
+    r = CliRunner().invoke(ingest_command, ["--feed", f"{site.base}/rss.xml", "--db", str(tmp_path / "db"), "--json"])
+    assert r.exit_code == 1 and len(json.loads(r.stdout)["added"]) == 2, r.output
+    times = [t for _, t in site.pages]
+    assert len(times) >= 3
+    assert min(b - a for a, b in zip(times, times[1:])) >= 0.4
+
+
+def test_the_pause_is_per_host():
+    from ingest.follow import Polite
+
+    now, slept = [100.0], []
+    polite = Polite(1.0, clock=lambda: now[0], sleep=lambda s: (slept.append(s), now.__setitem__(0, now[0] + s)))
+    polite.wait("https://news.example/a")
+    polite.wait("https://other.example/b")  # another host: no wait
+    now[0] += 0.25
+    polite.wait("https://NEWS.example/c")  # 0.25 s after its last fetch: waits the rest
+    assert slept == [0.75]
