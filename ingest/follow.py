@@ -43,7 +43,7 @@ class Polite:
         self.last: dict[str, float] = {}
 
     def wait(self, url: str) -> None:
-        host = (urlsplit(url).hostname or "").lower()
+        host = urlsplit(url).hostname or ""
         if host in self.last:
             self.sleep(max(0.0, self.last[host] + self.delay - self.clock()))
         self.last[host] = self.clock()

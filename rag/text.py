@@ -4,8 +4,10 @@ Both sides must cut sentences the same way, so the one splitter lives here.
 """
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
+from pathlib import Path
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 
@@ -71,28 +73,19 @@ def _stemmer():
 def stems(text: str) -> list[str]:
     """Lower-cased, stemmed content words (stopwords dropped), in order; an irregular verb
     form stands for its verb ("paid" → "pay"), see ``base_form``."""
+    forms = _verb_forms()
     ws = [w.split("'")[0] for w in words(text)]
-    return _stemmer().stemWords([base_form(w) for w in ws if w and w not in STOPWORDS])
-
-
-#: Light verbs say little by themselves ("TOOK charge", "TAKE place", "MADE sense"): their
-#: forms are not joined, or "where did the talks take place?" would match "took charge".
-LIGHT_VERBS = frozenset("be have do go come get give take make put set let keep".split())
+    return _stemmer().stemWords([forms.get(w, w) for w in ws if w and w not in STOPWORDS])
 
 
 def base_form(word: str) -> str:
     """The verb an irregular verb form belongs to, else the word itself. Questions put the verb
     after "did" ("How much did they PAY?", "Did they SHAKE hands?") where news reports say
     "paid", "shook": a stemmer cannot join those, a lemma table can (``rag/data/verb_forms.json``,
-    built from lemminflect by training/make_verb_forms.py; forms of two verbs, "found" = find
-    or found, and of light verbs are not in it)."""
+    built from lemminflect by training/make_verb_forms.py, which says what it leaves out)."""
     return _verb_forms().get(word, word)
 
 
 @lru_cache(maxsize=1)
 def _verb_forms() -> dict[str, str]:
-    import json
-    from pathlib import Path
-
-    path = Path(__file__).parent / "data" / "verb_forms.json"
-    return json.loads(path.read_text(encoding="utf-8"))["forms"]
+    return json.loads((Path(__file__).parent / "data" / "verb_forms.json").read_text(encoding="utf-8"))["forms"]

@@ -210,6 +210,8 @@ def main(argv=None) -> None:
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--build", type=Path, default=BUILD, help="checkpoints and the fp32 export (not shipped)")
     args = ap.parse_args(argv)
+    if args.epochs <= 0:
+        ap.error("--epochs must be above 0, e.g. --epochs 1.5")
     torch.set_num_threads(min(2, os.cpu_count() or 1))
     t0 = time.time()
     model = train(args)

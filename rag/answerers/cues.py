@@ -50,7 +50,8 @@ TYPE_WORDS = {"duration": {"long", "time", "last", "take"}, "number": {"mani", "
 #: "What did Mottaki say?", "What do the Americans want?": the answer is what was said or
 #: wanted — a clause, which a name picked out of it ("Condoleezza Rice", "Iran") misstates.
 #: News readers ask this way; SQuAD hardly does (1 of ~1,100 calibration questions).
-_STATEMENT = re.compile(r"^\s*what (?:did|does|do|has|have|had|will|would|is|are|was|were) .+? "
+_AUX = r"(?:did|does|do|has|have|had|will|would|is|are|was|were)"
+_STATEMENT = re.compile(rf"^\s*what {_AUX} .+? "
                         r"(?:say|said|saying|want|wanted|wanting|demand|propose|insist|warn|argue|claim|ask for|call for|"
                         r"hope|believe|think|fear|promise|tell|told|suggest|announce|declare)\b", re.I)
 
@@ -63,8 +64,8 @@ def asks_for_statement(question: str) -> bool:
 #: no, said by the quote; a span picked out of it ("stage a strike") answers nothing. News
 #: readers ask this way; SQuAD never does, so the reader has not learnt what to pick there.
 #: "Is it X or Y?" asks for X or Y: left alone.
-_YES_NO = re.compile(r"^\W*(?:(?:and|so|but|then)\s+)?(?:did|does|do|is|are|was|were|will|would|can|could|has|have|had|"
-                     r"should|shall|may|might|must)(?:n[’']t)?\b", re.I)
+_YES_NO = re.compile(rf"^\W*(?:(?:and|so|but|then)\s+)?(?:{_AUX}|can|could|should|shall|may|might|must)(?:n[’']t)?\b",
+                     re.I)
 _CHOICE = re.compile(r"\bor\b", re.I)
 
 

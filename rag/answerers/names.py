@@ -10,9 +10,9 @@ question's names.
 
 Names are the question's capitalised words after its first word, and acronyms. Matching is
 on stems with a little slack for spelling and derived forms ("Bismark" ~ "Bismarck",
-"Asian" ~ "Asia", "British" ~ "Britain"; a table for "French" ~ "France" and the like). Left out: months and weekdays (a date question is
-answered from "yesterday" too), and two-letter acronyms ("US" is also the pronoun "us";
-"U.S." stems to single letters).
+"Asian" ~ "Asia", "British" ~ "Britain"; a table for "French" ~ "France" and the like).
+Left out: months and weekdays (a date question is answered from "yesterday" too), and
+two-letter acronyms ("US" is also the pronoun "us"; "U.S." stems to single letters).
 
 Measured (benchmarks/RESULTS.md, "Reader, session 10"): on the calibration articles, questions
 about an article left out of the store refused 0.596 → 0.721 at the same answerable refusal
