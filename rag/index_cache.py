@@ -40,8 +40,9 @@ from rag.store import EVERYTHING, LOG_DAYS, ArticleMeta, ArticleStore
 
 log = logging.getLogger(__name__)
 
-FORMAT = 4  # 2: the applied log entries are recorded; 3: sentence vectors may be kept (rag.dense);
-# 4: irregular verb forms are indexed as their verb (rag.text.base_form)
+FORMAT = 5  # 2: the applied log entries are recorded; 3: sentence vectors may be kept (rag.dense);
+# 4: irregular verb forms are indexed as their verb (rag.text.base_form); 5: "U.S.", "US" are indexed as
+# "united states" (rag.text.expand_abbreviations)
 SKEW = 300.0  # seconds of clock difference between writer and reader machines tolerated by the log query
 COMPACT_SHARE, COMPACT_MIN = 0.02, 200  # a catch-up bigger than this becomes a new base
 

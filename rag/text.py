@@ -70,11 +70,28 @@ def _stemmer():
     return Stemmer.Stemmer("english")
 
 
+#: Abbreviations of a country or union, written out: news writes "U.S.", readers type "US"
+#: or "United States" ("Who represented the United States?" — "U.S. Ambassador Ryan
+#: Crocker…"). As words, "U.S." is "u" + the stopword "s" and "US" is "us": neither meets
+#: "united states". Only the dotted and the all-capitals forms: "us" is also the pronoun.
+_ABBREVIATIONS = {"US": "United States", "USA": "United States", "UK": "United Kingdom",
+                  "UN": "United Nations", "EU": "European Union"}
+_ABBREVIATION = re.compile(r"(?<![\w.])(U\.S\.(?:A\.)?|U\.K\.|U\.N\.|E\.U\.|USA|US|UK|UN|EU)(?![\w'’])")
+
+
+def expand_abbreviations(text: str) -> str:
+    """``text`` with "U.S.", "US", "U.K.", "U.N.", "E.U." (and undotted) written out."""
+    if "U" not in text and "E" not in text:
+        return text
+    return _ABBREVIATION.sub(lambda m: _ABBREVIATIONS[m.group(1).replace(".", "")], text)
+
+
 def stems(text: str) -> list[str]:
     """Lower-cased, stemmed content words (stopwords dropped), in order; an irregular verb
-    form stands for its verb ("paid" → "pay"), see ``base_form``."""
+    form stands for its verb ("paid" → "pay"), see ``base_form``; "U.S." and "US" stand for
+    "United States" (``expand_abbreviations``)."""
     forms = _verb_forms()
-    ws = [w.split("'")[0] for w in words(text)]
+    ws = [w.split("'")[0] for w in words(expand_abbreviations(text))]
     return _stemmer().stemWords([forms.get(w, w) for w in ws if w and w not in STOPWORDS])
 
 

@@ -49,3 +49,22 @@ def test_a_short_answer_of_only_question_words_restates_the_question():
     assert _restates("imperialism", "Friedrich Ratzel thought imperialism was what for the country?")
     assert not _restates("businesslike", "How did Crocker describe the meeting?")
     assert not _restates("…", "How did Crocker describe the meeting?")  # no words: nothing to judge
+
+
+@pytest.mark.parametrize("written", ["U.S.", "US", "USA", "U.S.A.", "United States"])
+def test_the_united_states_is_one_name_however_written(written):
+    assert stems(f"the {written} ambassador") == ["unit", "state", "ambassador"]
+    assert stems(f"{written}-led forces") == ["unit", "state", "lead", "forc"]
+
+
+def test_other_abbreviations_are_written_out_and_the_pronoun_us_is_left_alone():
+    assert stems("U.N. envoy") == stems("UN envoy") == stems("United Nations envoy")
+    assert stems("the UK and the EU") == stems("the United Kingdom and the European Union")
+    assert stems("It is for us") == ["us"]
+    assert stems("UNESCO and USAID") == ["unesco", "usaid"]  # longer acronyms are words of their own
+
+
+def test_a_question_in_other_words_finds_the_abbreviated_sentence(sample_qa):
+    """News writes "U.S. Ambassador Ryan Crocker"; the reader asks about "the United States"."""
+    best = sample_qa.retrieve("Who represented the United States?", k=1)[0]
+    assert "U.S. Ambassador Ryan Crocker" in best.text

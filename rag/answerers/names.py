@@ -62,6 +62,8 @@ def question_names(question: str) -> frozenset[str]:
         acronym = bare.isupper() and len(bare) >= 3
         if not word or (i == 0 and not acronym) or not (acronym or word[0].isupper()) or word.lower() in _CALENDAR:
             continue
+        if len(bare) <= 2:  # "US", "U.S.", "UN": written out by stems(), but left out as names (above)
+            continue
         out.update(ALIAS.get(s, s) for s in stems(fold(word)) if len(s) >= 3)
     return frozenset(out)
 
