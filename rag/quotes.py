@@ -60,3 +60,28 @@ def shortened(sentence: str, keep: tuple[int, int] | None, limit: int) -> str:
 
 
 _LEAD = re.compile(r"^(?:but|and|while|although|though|so|as|which|who|because)\s+", re.I)
+
+
+_PAIRS = {"(": ")", "[": "]", "“": "”"}  # not ‘ ’: "’" is mostly an apostrophe ("the Doctors’ companions")
+_CLOSERS = {v: k for k, v in _PAIRS.items()}
+
+
+def balanced_end(text: str, start: int, end: int) -> int:
+    """Where ``text[start:end]`` ends before its first bracket or quote mark left unmatched
+    inside it: an answer that opens a parenthesis or quote and stops inside it ("commune
+    (gmina", "Park Ujazdowski (close to the Sejm…") or that began inside one and closes it
+    ("Informal imperialism" is less direct") reads as broken; the start stays (cutting it can
+    turn the meaning). A straight double quote counts as unmatched when there is an odd
+    number of them: the last one."""
+    open_at: list[tuple[str, int]] = []
+    for i in range(start, end):
+        ch = text[i]
+        if ch in _PAIRS:
+            open_at.append((ch, i))
+        elif ch in _CLOSERS:
+            if not open_at or open_at[-1][0] != _CLOSERS[ch]:
+                return i
+            open_at.pop()
+    cut = open_at[0][1] if open_at else end
+    quotes = [i for i in range(start, cut) if text[i] == '"']
+    return quotes[-1] if len(quotes) % 2 else cut

@@ -93,6 +93,29 @@ def test_a_short_answer_is_made_of_whole_words():
     assert cut(42, 45) == "al-Maliki"
     assert cut(5, 10) == "broke"
 
+
+@pytest.mark.parametrize("span, short", [
+    ("commune (gmina", "commune"),  # stopped inside a parenthesis: cut before it
+    ("Park Ujazdowski (close to the Sejm and John Lennon street", "Park Ujazdowski"),
+    ("Australian Broadcasting Corporation (ABC)", "Australian Broadcasting Corporation"),  # edge ")" trimmed first
+    ("14th century), the temple", "14th century"),  # began inside one: ends before its close
+    ('Informal imperialism" is less direct', "Informal imperialism"),  # an odd straight quote
+    ("“businesslike”", "businesslike"),
+    ("the Doctors’ companions", "the Doctors’ companions"),  # an apostrophe, not a quote
+    ("Mr. Crocker (the U.S. ambassador) said", "Mr. Crocker (the U.S. ambassador) said"),  # balanced: kept
+])
+def test_a_short_answer_never_leaves_a_bracket_or_quote_open(span, short):
+    from rag.answerers.extractive import Candidate, _short
+    from rag.types import Passage
+
+    sentence = f"By then {span} was known."
+    a = sentence.index(span)
+    c = Candidate(Passage("a1", sentence, 100, 100 + len(sentence), 1.0, "T"), 100, 100 + len(sentence),
+                  sentence, frozenset(), span=(a, a + len(span)), region=(a, a + len(span)))
+    got = _short(c)
+    assert got.text == short
+    assert sentence[got.start - 100:got.end - 100] == got.text  # still the article's own text at its offsets
+
 # -- readable quotes ---------------------------------------------------------------------
 def test_a_leading_pronoun_gets_its_referent_in_brackets():
     before = "Mr. Kazemi said U.S. efforts to rebuild those forces were inadequate."

@@ -31,7 +31,7 @@ from rag.answerers.cues import (TYPE_WORDS, answer_type, asks_for_statement, ask
 from rag.answerers.names import Words, mentions, question_names
 from rag.citations import cited_text, make_citation
 from rag.errors import ReaderModelError
-from rag.quotes import TITLED, shortened, with_referent
+from rag.quotes import TITLED, balanced_end, shortened, with_referent
 from rag.reader.encode import context_of
 from rag.runtime import matvec
 from rag.text import stems
@@ -411,15 +411,21 @@ def _short(c: Candidate) -> Short | None:
     Green Zone offices" took place)."""
     if not c.span or (c.region and c.region[1] - c.region[0] > SHORT_MAX):
         return None
-    a, b = c.span
-    while a < b and c.text[a] in _EDGE:
-        a += 1
-    while b > a and c.text[b - 1] in _EDGE and not (c.text[b - 1] == "." and b - a > 2 and c.text[b - 3] == "."):
-        b -= 1
+    a, b = _trimmed(c.text, *c.span)
+    a, b = _trimmed(c.text, a, balanced_end(c.text, a, b))  # "commune (gmina" → "commune"
     if b <= a:  # the span is a prefix of the region, so no longer than SHORT_MAX
         return None
     a = with_quantity(c.text, a, b)
     return Short(c.text[a:b], c.passage.article_id, c.start + a, c.start + b)
+
+
+def _trimmed(text: str, a: int, b: int) -> tuple[int, int]:
+    """``text[a:b]`` without edge punctuation, quotes and brackets ("U.S." keeps its dot)."""
+    while a < b and text[a] in _EDGE:
+        a += 1
+    while b > a and text[b - 1] in _EDGE and not (text[b - 1] == "." and b - a > 2 and text[b - 3] == "."):
+        b -= 1
+    return a, b
 
 
 def _restates(short: str, question: str) -> bool:
