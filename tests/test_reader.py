@@ -196,3 +196,21 @@ def test_the_best_sentence_is_quoted_whole_when_it_fits(tmp_path):
     assert not ans.refused
     assert ans.citations[0].quote == line
     assert f'"{line}" [1]' in ans.text
+
+
+@pytest.mark.parametrize("sentence, span, short", [
+    ("He directed The Wojciech Bogusławski Theatre in 1833.", "The Wojciech", "The Wojciech Bogusławski Theatre"),
+    ("The serial The Three Doctors opened the season.", "Three", "Three Doctors"),
+    ("Talks were held with Iran Tuesday in Baghdad.", "Iran", "Iran"),  # a weekday is not part of the name
+    ("It was sent to Iran Mr. Kazemi said.", "Iran", "Iran"),
+    ("It was led by the Ambassador U.S. officials said.", "Ambassador", "Ambassador"),
+])
+def test_a_short_answer_that_stops_inside_a_name_ends_with_it(sentence, span, short):
+    from rag.answerers.extractive import Candidate, _short
+    from rag.types import Passage
+
+    a = sentence.index(span)
+    c = Candidate(Passage("a1", sentence, 0, len(sentence), 1.0, "T"), 0, len(sentence), sentence, frozenset(),
+                  span=(a, a + len(span)), region=(a, a + len(span)))
+    got = _short(c)
+    assert got.text == short == sentence[got.start:got.end]

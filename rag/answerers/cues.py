@@ -87,6 +87,24 @@ def with_quantity(text: str, start: int, end: int) -> int:
     return m.start() if m else start
 
 
+_NAME_GOES_ON = re.compile(rf"\s+(?!(?:Mr|Mrs|Ms|Dr|{_MONTH}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)"
+                           r"[A-Z][\w’'-]*(?!\.\w)")
+
+
+def whole_name(text: str, start: int, end: int, limit: int) -> int:
+    """Where a short answer that stops inside a name ends with it: "The Wojciech" of "The
+    Wojciech Bogusławski Theatre", "Three" of "The Three Doctors" — the span head pulls the
+    end in, and a name cut short names nothing. Only capitalised words carry it on (not a
+    following "Mr.", a weekday or month — "talks with Iran Tuesday" — nor the "U" of
+    "U.S."), and only up to ``limit`` characters in all."""
+    words = text[start:end].split()
+    if not words or not words[-1][:1].isupper():
+        return end
+    while (m := _NAME_GOES_ON.match(text, end)) and m.end() - start <= limit:
+        end = m.end()
+    return end
+
+
 def answer_type(question: str) -> str | None:
     return next((kind for rule, kind in _RULES if rule.search(question)), None)
 

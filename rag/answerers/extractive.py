@@ -27,7 +27,7 @@ import logging
 
 from rag.answerers.base import Answerer, refusal
 from rag.answerers.cues import (TYPE_WORDS, answer_type, asks_for_statement, asks_yes_no, cue_strength, has_cue,
-                                with_quantity)
+                                whole_name, with_quantity)
 from rag.answerers.names import Words, mentions, question_names
 from rag.citations import cited_text, make_citation
 from rag.errors import ReaderModelError
@@ -415,6 +415,7 @@ def _short(c: Candidate) -> Short | None:
     a, b = _trimmed(c.text, a, balanced_end(c.text, a, b))  # "commune (gmina" → "commune"
     if b <= a:  # the span is a prefix of the region, so no longer than SHORT_MAX
         return None
+    b = whole_name(c.text, a, b, SHORT_MAX)  # "The Wojciech" → "The Wojciech Bogusławski Theatre"
     a = with_quantity(c.text, a, b)
     return Short(c.text[a:b], c.passage.article_id, c.start + a, c.start + b)
 
