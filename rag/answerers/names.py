@@ -12,7 +12,8 @@ Names are the question's capitalised words after its first word, and acronyms. M
 on stems with a little slack for spelling and derived forms ("Bismark" ~ "Bismarck",
 "Asian" ~ "Asia", "British" ~ "Britain"; a table for "French" ~ "France" and the like).
 Left out: months and weekdays (a date question is answered from "yesterday" too), and
-two-letter acronyms ("US" is also the pronoun "us"; "U.S." stems to single letters).
+two-letter acronyms ("US" is also the pronoun "us"; "U.S." is in so many stories that it
+tells none apart).
 
 Measured (benchmarks/RESULTS.md, "Reader, session 10"): on the calibration articles, questions
 about an article left out of the store refused 0.596 → 0.721 at the same answerable refusal
@@ -62,7 +63,7 @@ def question_names(question: str) -> frozenset[str]:
         acronym = bare.isupper() and len(bare) >= 3
         if not word or (i == 0 and not acronym) or not (acronym or word[0].isupper()) or word.lower() in _CALENDAR:
             continue
-        if len(bare) <= 2:  # "US", "U.S.", "UN": written out by stems(), but left out as names (above)
+        if len(bare) <= 2:  # "US", "U.S.", "UN": stems() writes them out, but they are no names here (above)
             continue
         out.update(ALIAS.get(s, s) for s in stems(fold(word)) if len(s) >= 3)
     return frozenset(out)
