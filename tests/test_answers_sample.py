@@ -91,6 +91,19 @@ def test_a_short_answer_is_never_only_the_question_s_own_words(sample_qa):
     _check_citations(sample_qa, ans)
 
 
+@pytest.mark.parametrize("question", [
+    "How long did the press conference last?",  # the reader's span: "Iranian Embassy"
+    "How much money has Iran given the Mahdi Army?",  # "bankrolling"
+])
+def test_how_much_or_how_long_is_never_led_by_something_that_is_no_amount(sample_qa, question):
+    from rag.answerers.cues import says_how_much
+
+    ans = sample_qa.ask(question)
+    assert ans.short is None or says_how_much(ans.short.text)
+    assert not ans.text.startswith("**") or ans.short is not None
+    _check_citations(sample_qa, ans)
+
+
 @pytest.mark.parametrize("question, expected", [
     ("Who is the U.S. ambassador?", "Ryan Crocker"),
     ("Where did the talks take place?", "Green Zone offices of Iraqi Prime Minister Nouri al-Maliki"),

@@ -68,3 +68,18 @@ def test_a_question_in_other_words_finds_the_abbreviated_sentence(sample_qa):
     """News writes "U.S. Ambassador Ryan Crocker"; the reader asks about "the United States"."""
     best = sample_qa.retrieve("Who represented the United States?", k=1)[0]
     assert "U.S. Ambassador Ryan Crocker" in best.text
+
+
+@pytest.mark.parametrize("span", ["dozens", "thousands of years", "twice", "several", "less than a year", "four-hour",
+                                  "1870 to 1939", "seven", "fourth month", "over a hundred", "$3 million"])
+def test_amounts_say_how_much(span):
+    from rag.answerers.cues import says_how_much
+
+    assert says_how_much(span)
+
+
+@pytest.mark.parametrize("span", ["Iranian Embassy", "bankrolling", "oxbow lakes", "mother tongue", "Theology"])
+def test_names_and_nouns_do_not_say_how_much(span):
+    from rag.answerers.cues import says_how_much
+
+    assert not says_how_much(span)

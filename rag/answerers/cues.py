@@ -87,6 +87,18 @@ def with_quantity(text: str, start: int, end: int) -> int:
     return m.start() if m else start
 
 
+_AMOUNT = re.compile(rf"\d|\b{_NUM}\b|\b(?:dozens|hundreds|thousands|millions|billions|once|twice|thrice|many|few|"
+                     r"numerous|half|both|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b", re.I)
+
+
+def says_how_much(span: str) -> bool:
+    """Does a short answer hold a quantity — a number, an amount word ("dozens", "twice"), a
+    duration or a date ("1870 to 1939" says how long)? For "how many/much/long" a span
+    without one ("**Iranian Embassy**" for how long a press conference lasted) is a guess
+    that answers nothing: the quote then speaks alone."""
+    return bool(_AMOUNT.search(span) or _PATTERNS["duration"].search(span) or _PATTERNS["date"].search(span))
+
+
 _NAME_GOES_ON = re.compile(rf"\s+(?!(?:Mr|Mrs|Ms|Dr|{_MONTH}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)"
                            r"[A-Z][\w’'-]*(?!\.\w)")
 
