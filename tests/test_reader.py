@@ -94,6 +94,20 @@ def test_a_short_answer_is_made_of_whole_words():
     assert cut(5, 10) == "broke"
 
 
+def _short_of(sentence: str, span: str):
+    """The answerer's short answer when the reader's span is ``span`` of ``sentence`` (an article
+    of that one sentence, placed at offset 100); checks it is the article's text at its offsets."""
+    from rag.answerers.extractive import Candidate, _short
+    from rag.types import Passage
+
+    a, n = sentence.index(span), len(sentence)
+    c = Candidate(Passage("a1", sentence, 100, 100 + n, 1.0, "T"), 100, 100 + n, sentence, frozenset(),
+                  span=(a, a + len(span)), region=(a, a + len(span)))
+    got = _short(c)
+    assert sentence[got.start - 100:got.end - 100] == got.text
+    return got.text
+
+
 @pytest.mark.parametrize("span, short", [
     ("commune (gmina", "commune"),  # stopped inside a parenthesis: cut before it
     ("Park Ujazdowski (close to the Sejm and John Lennon street", "Park Ujazdowski"),
@@ -105,16 +119,18 @@ def test_a_short_answer_is_made_of_whole_words():
     ("Mr. Crocker (the U.S. ambassador) said", "Mr. Crocker (the U.S. ambassador) said"),  # balanced: kept
 ])
 def test_a_short_answer_never_leaves_a_bracket_or_quote_open(span, short):
-    from rag.answerers.extractive import Candidate, _short
-    from rag.types import Passage
+    assert _short_of(f"By then {span} was known.", span) == short
 
-    sentence = f"By then {span} was known."
-    a = sentence.index(span)
-    c = Candidate(Passage("a1", sentence, 100, 100 + len(sentence), 1.0, "T"), 100, 100 + len(sentence),
-                  sentence, frozenset(), span=(a, a + len(span)), region=(a, a + len(span)))
-    got = _short(c)
-    assert got.text == short
-    assert sentence[got.start - 100:got.end - 100] == got.text  # still the article's own text at its offsets
+
+@pytest.mark.parametrize("sentence, span, short", [
+    ("He directed The Wojciech Bogusławski Theatre in 1833.", "The Wojciech", "The Wojciech Bogusławski Theatre"),
+    ("The serial The Three Doctors opened the season.", "Three", "Three Doctors"),
+    ("Talks were held with Iran Tuesday in Baghdad.", "Iran", "Iran"),  # a weekday is not part of the name
+    ("It was sent to Iran Mr. Kazemi said.", "Iran", "Iran"),
+    ("It was led by the Ambassador U.S. officials said.", "Ambassador", "Ambassador"),
+])
+def test_a_short_answer_that_stops_inside_a_name_ends_with_it(sentence, span, short):
+    assert _short_of(sentence, span) == short
 
 # -- readable quotes ---------------------------------------------------------------------
 def test_a_leading_pronoun_gets_its_referent_in_brackets():
@@ -197,20 +213,3 @@ def test_the_best_sentence_is_quoted_whole_when_it_fits(tmp_path):
     assert ans.citations[0].quote == line
     assert f'"{line}" [1]' in ans.text
 
-
-@pytest.mark.parametrize("sentence, span, short", [
-    ("He directed The Wojciech Bogusławski Theatre in 1833.", "The Wojciech", "The Wojciech Bogusławski Theatre"),
-    ("The serial The Three Doctors opened the season.", "Three", "Three Doctors"),
-    ("Talks were held with Iran Tuesday in Baghdad.", "Iran", "Iran"),  # a weekday is not part of the name
-    ("It was sent to Iran Mr. Kazemi said.", "Iran", "Iran"),
-    ("It was led by the Ambassador U.S. officials said.", "Ambassador", "Ambassador"),
-])
-def test_a_short_answer_that_stops_inside_a_name_ends_with_it(sentence, span, short):
-    from rag.answerers.extractive import Candidate, _short
-    from rag.types import Passage
-
-    a = sentence.index(span)
-    c = Candidate(Passage("a1", sentence, 0, len(sentence), 1.0, "T"), 0, len(sentence), sentence, frozenset(),
-                  span=(a, a + len(span)), region=(a, a + len(span)))
-    got = _short(c)
-    assert got.text == short == sentence[got.start:got.end]

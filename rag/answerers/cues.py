@@ -8,6 +8,7 @@ import re
 
 _NUM = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen|several|a few)"
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _UNIT = r"(?:seconds|minutes?|hours?|days?|weeks?|months?|years?|decades?|centur(?:y|ies))"  # not "a second (room)"
 
 #: Two or more capitalised words, not led by a function word: "Hassan Kazemi Qomi".
@@ -17,7 +18,7 @@ _PATTERNS = {
     # "in less than a month" says when, not how long: no duration right after in/within.
     "duration": re.compile(rf"(?<!\bin )(?<!within )(?<!than )(?:\b{_NUM}[- ]{_UNIT}\b|\b(?:a|an|less than a|more than a) {_UNIT}\b)", re.I),
     "number": re.compile(rf"\b{_NUM}\b|%|\$|percent", re.I),
-    "date": re.compile(rf"\b(?:1[0-9]{{3}}|20[0-9]{{2}})\b|\b{_MONTH}\b|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|tomorrow|ago|later|earlier|century)\b|\b(?:in|within) (?:less than |more than |about )?(?:a|an|one|two|three|\d+) (?:days?|weeks?|months?|years?)\b|\bnext (?:week|month|year)\b|\b\d{{1,2}}(?::\d\d)? ?[ap]\.m\.", re.I),
+    "date": re.compile(rf"\b(?:1[0-9]{{3}}|20[0-9]{{2}})\b|\b{_MONTH}\b|\b(?:{_WEEKDAY}|yesterday|today|tomorrow|ago|later|earlier|century)\b|\b(?:in|within) (?:less than |more than |about )?(?:a|an|one|two|three|\d+) (?:days?|weeks?|months?|years?)\b|\bnext (?:week|month|year)\b|\b\d{{1,2}}(?::\d\d)? ?[ap]\.m\.", re.I),
     "place": re.compile(r"\b(?:in|at|from|near|inside|outside) (?:the )?[A-Z][\w’'-]+"),
     "person": PERSON,
     "past": re.compile(r"\b(?:formerly|former|previously|once|used to|until|ex-\w+|earlier)\b", re.I),
@@ -99,8 +100,7 @@ def says_how_much(span: str) -> bool:
     return bool(_AMOUNT.search(span) or _PATTERNS["duration"].search(span) or _PATTERNS["date"].search(span))
 
 
-_NAME_GOES_ON = re.compile(rf"\s+(?!(?:Mr|Mrs|Ms|Dr|{_MONTH}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)"
-                           r"[A-Z][\w’'-]*(?!\.\w)")
+_NAME_GOES_ON = re.compile(rf"\s+(?!(?:Mr|Mrs|Ms|Dr|{_MONTH}|{_WEEKDAY})\b)[A-Z][\w’'-]*(?!\.\w)")
 
 
 def whole_name(text: str, start: int, end: int, limit: int) -> int:
