@@ -104,6 +104,15 @@ def test_how_much_or_how_long_is_never_led_by_something_that_is_no_amount(sample
     _check_citations(sample_qa, ans)
 
 
+def test_when_is_never_led_by_something_that_is_no_time(sample_qa):
+    from rag.answerers.cues import says_when
+
+    ans = sample_qa.ask("When were the seven Iranians captured?")  # the reader's span: "the United States in Iraq"
+    assert ans.short is None or says_when(ans.short.text)
+    assert not ans.text.startswith("**") or ans.short is not None
+    _check_citations(sample_qa, ans)
+
+
 @pytest.mark.parametrize("question, expected", [
     ("Who is the U.S. ambassador?", "Ryan Crocker"),
     ("Where did the talks take place?", "Green Zone offices of Iraqi Prime Minister Nouri al-Maliki"),

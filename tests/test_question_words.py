@@ -83,3 +83,42 @@ def test_names_and_nouns_do_not_say_how_much(span):
     from rag.answerers.cues import says_how_much
 
     assert not says_how_much(span)
+
+
+@pytest.mark.parametrize("question", ["When did the talks take place?", "By when did the tribes conquer the Celts?",
+                                      "When didn't the French learn of the plans?", "The talks took place when?",
+                                      "What year did the freeze begin?", "And when?"])
+def test_questions_that_ask_when(question):
+    from rag.answerers.cues import answer_type
+
+    assert answer_type(question) == "date"
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("What path does a ball take when seen by an outside observer?", None),
+    ("Who fumbled the ball when tackled by Darian Stewart?", "person"),  # was typed a date: "when" came first
+    ("When Japanese companies introduced compact trucks, what policy ended?", None),
+    ("How old was Tesla when he became a citizen?", "number"),
+    ("What rank does Doctor Who hold in the list?", None),  # "Who" inside a question is a name
+    ("What is the name of the man who spoke?", "person"),
+])
+def test_question_words_inside_a_question_do_not_set_its_type(question, kind):
+    from rag.answerers.cues import answer_type
+
+    assert answer_type(question) == kind
+
+
+@pytest.mark.parametrize("span", ["yesterday", "1979", "Tuesday", "Second World War", "Midsummer’s Night",
+                                  "after liberation", "the 1950s", "late antiquity", "10:30 a.m.", "16th and 17th centuries",
+                                  "less than a month"])
+def test_times_say_when(span):
+    from rag.answerers.cues import says_when
+
+    assert says_when(span)
+
+
+@pytest.mark.parametrize("span", ["the United States in Iraq", "Time Lady", "Kenyan", "Ekstraklasa Championship"])
+def test_names_and_nouns_do_not_say_when(span):
+    from rag.answerers.cues import says_when
+
+    assert not says_when(span)

@@ -27,7 +27,7 @@ import logging
 
 from rag.answerers.base import Answerer, refusal
 from rag.answerers.cues import (TYPE_WORDS, answer_type, asks_for_statement, asks_yes_no, cue_strength, has_cue,
-                                says_how_much, whole_name, with_quantity)
+                                says_how_much, says_when, whole_name, with_quantity)
 from rag.answerers.names import Words, mentions, question_names
 from rag.citations import cited_text, make_citation
 from rag.errors import ReaderModelError
@@ -210,6 +210,8 @@ class ExtractiveAnswerer(Answerer):
             short = None  # "**Mr. Crocker**" for "How did Crocker describe the meeting?" tells nothing
         if short and best.kind in ("number", "duration") and not says_how_much(short.text):
             short = None  # "**Iranian Embassy**" for "How long did the press conference last?"
+        if short and best.kind == "date" and not says_when(short.text):
+            short = None  # "**the United States in Iraq**" for "When were the Iranians captured?"
         lead = f"**{short.text}** — " if short and normalize(short.text) != normalize(best.text) else ""
         text, markers = cited_text([(f'"{q}"', n) for n, (_, q) in enumerate(parts, start=1)], lead)
         citations = [self._cite(n, c) for n, (c, _) in enumerate(parts, start=1)]
