@@ -132,6 +132,44 @@ def test_a_short_answer_never_leaves_a_bracket_or_quote_open(span, short):
 def test_a_short_answer_that_stops_inside_a_name_ends_with_it(sentence, span, short):
     assert _short_of(sentence, span) == short
 
+def _lead(question: str, sentence: str, region: str, span: str):
+    """The short answer the answerer leads with when the reader's own best span in ``sentence``
+    is ``region`` and its end moves in to ``span``: the answer is composed as for real."""
+    from types import SimpleNamespace
+
+    from rag.answerers.extractive import Candidate, ExtractiveAnswerer, read_question
+    from rag.settings import Settings
+    from rag.types import Passage
+
+    a, n = sentence.index(region), len(sentence)
+    c = Candidate(Passage("a1", sentence, 0, n, 1.0, "T"), 0, n, sentence, frozenset(), kind=read_question(question)[0],
+                  prob=0.6, span=(a, a + len(span)), region=(a, a + len(region)))
+    no_store = SimpleNamespace(articles={})  # citations fall back to the passage's own title
+    ans = ExtractiveAnswerer(no_store, Settings().answer)._compose_read(question, [c], [c.passage])
+    assert ans.short is None or sentence[ans.short.start:ans.short.end] == ans.short.text
+    return ans.short.text if ans.short else None
+
+
+SEEN = ("He became known as the author of a best-known legend of the city, which the world still tells "
+        "with pride and which every child in the city knows.")
+
+
+def test_what_questions_get_the_head_of_a_clause_long_span():
+    region = SEEN[SEEN.index("best-known legend"):-1]
+    assert len(region) > 60
+    assert _lead("What did he give to the world?", SEEN, region, "best-known legend") == "best-known legend"
+    assert _lead("Which tale did he write?", SEEN, region, "best-known legend") == "best-known legend"
+
+
+def test_where_and_how_questions_do_not_get_a_guess_from_a_clause():
+    s = ("The talks were the first meeting since the United States broke relations with Tehran after the "
+         "1979 Islamic Revolution and the seizure of the U.S. Embassy.")
+    region = s[s.index("Tehran"):-1]
+    assert _lead("Where were the talks held?", s, region, "Tehran") is None
+    assert _lead("How were the relations broken?", s, region, "Tehran") is None
+    assert _lead("Where were the talks held?", s, "Tehran", "Tehran") == "Tehran"  # not a clause: a short answer
+
+
 # -- readable quotes ---------------------------------------------------------------------
 def test_a_leading_pronoun_gets_its_referent_in_brackets():
     before = "Mr. Kazemi said U.S. efforts to rebuild those forces were inadequate."

@@ -72,7 +72,7 @@ def card(meta: dict, size_mb: float) -> str:
         "", "## Limits", "",
         "Trained on encyclopaedic SQuAD questions, not news; small (4 layers); English only. The short answer comes "
         "from the model's best span in the chosen sentence and can be wrong even when the sentence is right — the quoted "
-        "sentence is the evidence; when that span is a clause (over 60 characters) the answer shows no short answer.", ""])
+        "sentence is the evidence; when that span is a clause (over 60 characters) only a what/which question gets a short answer (the span ended where its answer ends).", ""])
 
 
 def main() -> None:

@@ -78,6 +78,15 @@ _YES_NO = re.compile(rf"^\W*(?:(?:and|so|but|then)\s+)?(?:{_AUX}|can|could|shoul
 _CHOICE = re.compile(r"\bor\b", re.I)
 
 
+#: "What …?", "Which …?" ask for a thing, named by a noun phrase (how, why, who, where, when
+#: ask for a manner, reason, person, place or time).
+_THING = re.compile(r"^\W*(?:(?:and|so|but|then)\s+)?(?:what|which)\b", re.I)
+
+
+def asks_for_thing(question: str) -> bool:
+    return bool(_THING.match(question))
+
+
 def asks_yes_no(question: str) -> bool:
     return bool(_YES_NO.match(question)) and not _CHOICE.search(question)
 
