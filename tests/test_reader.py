@@ -128,6 +128,10 @@ def test_a_short_answer_never_leaves_a_bracket_or_quote_open(span, short):
     ("Talks were held with Iran Tuesday in Baghdad.", "Iran", "Iran"),  # a weekday is not part of the name
     ("It was sent to Iran Mr. Kazemi said.", "Iran", "Iran"),
     ("It was led by the Ambassador U.S. officials said.", "Ambassador", "Ambassador"),
+    ("She taught at the Fryderyk Chopin University of Music until 1990.", "Fryderyk Chopin University",
+     "Fryderyk Chopin University of Music"),  # a body's name goes on with "of"
+    ("It is now the Museum of the Moving Image in London.", "Museum", "Museum of the Moving Image"),
+    ("Mr. Kazemi of Iran said so.", "Kazemi", "Kazemi"),  # a person's does not
 ])
 def test_a_short_answer_that_stops_inside_a_name_ends_with_it(sentence, span, short):
     assert _short_of(sentence, span) == short

@@ -135,6 +135,17 @@ def says_when(span: str) -> bool:
 _NAME_GOES_ON = re.compile(rf"\s+(?!(?:Mr|Mrs|Ms|Dr|{_MONTH}|{_WEEKDAY})\b)[A-Z][\w’'-]*(?!\.\w)")
 
 
+#: Names of bodies and places that go on with "of": "University of Music", "Institute of Oncology".
+_GOES_ON_WITH_OF = re.compile(
+    r"(?:University|Institute|Gallery|Museum|Academy|Bank|Republic|Kingdom|Ministry|Department|Church|Cathedral|"
+    r"Palace|Order|Battle|Treaty|House|Duke|Duchess|King|Queen|Prince|Princess|Emperor|Bishop|Archbishop|Council|"
+    r"Court|College|School|Society|Association|Federation|Union|Army|Library|Theatre|Theater|Orchestra|Congress|"
+    r"Parliament|Conservatory|Centre|Center|Hospital|Empire|Duchy|Province|Bay|Gulf|Isle|Islands?|Sea|Lake|Cape|"
+    r"Siege|Peace|Edict|Declaration|Board|Office|Bureau|Agency|Commission|Committee|Tower|Castle|Square|Gardens?|"
+    r"Park|Bridge|Hall|Monument|Chapel|Basilica|Abbey)$")
+_OF_NAME = re.compile(r"\s+of\s+(?:the\s+)?(?=[A-Z])")
+
+
 def whole_name(text: str, start: int, end: int, limit: int) -> int:
     """Where a short answer that stops inside a name ends with it: "The Wojciech" of "The
     Wojciech Bogusławski Theatre", "Three" of "The Three Doctors" — the span head pulls the
@@ -144,6 +155,14 @@ def whole_name(text: str, start: int, end: int, limit: int) -> int:
     words = text[start:end].split()
     if not words or not words[-1][:1].isupper():
         return end
+    end = _name_end(text, start, end, limit)
+    if _GOES_ON_WITH_OF.search(text[start:end]) and (of := _OF_NAME.match(text, end)):
+        longer = _name_end(text, start, of.end() - 1, limit)  # from the last letter before the name
+        end = longer if longer >= of.end() else end
+    return end
+
+
+def _name_end(text: str, start: int, end: int, limit: int) -> int:
     while (m := _NAME_GOES_ON.match(text, end)) and m.end() - start <= limit:
         end = m.end()
     return end
