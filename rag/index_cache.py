@@ -40,9 +40,9 @@ from rag.store import EVERYTHING, LOG_DAYS, ArticleMeta, ArticleStore
 
 log = logging.getLogger(__name__)
 
-FORMAT = 5  # 2: the applied log entries are recorded; 3: sentence vectors may be kept (rag.dense);
+FORMAT = 6  # 2: the applied log entries are recorded; 3: sentence vectors may be kept (rag.dense);
 # 4: irregular verb forms are indexed as their verb (rag.text.base_form); 5: "U.S.", "US" are indexed as
-# "united states" (rag.text.expand_abbreviations)
+# "united states" (rag.text.expand_abbreviations); 6: "WWII", "WWI" as "world war ii", "world war i"
 SKEW = 300.0  # seconds of clock difference between writer and reader machines tolerated by the log query
 COMPACT_SHARE, COMPACT_MIN = 0.02, 200  # a catch-up bigger than this becomes a new base
 

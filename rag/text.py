@@ -75,13 +75,14 @@ def _stemmer():
 #: Crocker…"). As words, "U.S." is "u" + the stopword "s" and "US" is "us": neither meets
 #: "united states". Only the dotted and the all-capitals forms: "us" is also the pronoun.
 _ABBREVIATIONS = {"US": "United States", "USA": "United States", "UK": "United Kingdom",
-                  "UN": "United Nations", "EU": "European Union"}
-_ABBREVIATION = re.compile(r"(?<![\w.])(U\.S\.(?:A\.)?|U\.K\.|U\.N\.|E\.U\.|USA|US|UK|UN|EU)(?![\w'’])")
+                  "UN": "United Nations", "EU": "European Union",
+                  "WWII": "World War II", "WW2": "World War II", "WWI": "World War I", "WW1": "World War I"}
+_ABBREVIATION = re.compile(r"(?<![\w.])(U\.S\.(?:A\.)?|U\.K\.|U\.N\.|E\.U\.|USA|US|UK|UN|EU|WWII|WW2|WWI|WW1)(?![\w'’])")
 
 
 def expand_abbreviations(text: str) -> str:
-    """``text`` with "U.S.", "US", "U.K.", "U.N.", "E.U." (and undotted) written out."""
-    if "U" not in text and "E" not in text:
+    """``text`` with "U.S.", "US", "U.K.", "U.N.", "E.U." (and undotted), "WWII", "WWI" written out."""
+    if "U" not in text and "E" not in text and "WW" not in text:
         return text
     return _ABBREVIATION.sub(lambda m: _ABBREVIATIONS[m.group(1).replace(".", "")], text)
 
@@ -89,7 +90,7 @@ def expand_abbreviations(text: str) -> str:
 def stems(text: str) -> list[str]:
     """Lower-cased, stemmed content words (stopwords dropped), in order; an irregular verb
     form stands for its verb ("paid" → "pay"), see ``base_form``; "U.S." and "US" stand for
-    "United States" (``expand_abbreviations``)."""
+    "United States", "WWII" for "World War II" (``expand_abbreviations``)."""
     forms = _verb_forms()
     ws = [w.split("'")[0] for w in words(expand_abbreviations(text))]
     return _stemmer().stemWords([forms.get(w, w) for w in ws if w and w not in STOPWORDS])

@@ -46,6 +46,10 @@ def test_when_will_they_meet_again(sample_qa):
     ans = sample_qa.ask("When will they meet again?", history=_history(("Where did the talks take place?", first.text)))
     assert "in less than a month" in ans.text and "Kazemi" in ans.citations[0].quote
     _valid(sample_qa, ans)
+    # led by the reader's short answer, a time, quoted as every answer is
+    assert ans.short is not None and ans.short.text == "less than a month"
+    assert ans.text.startswith('**less than a month** — "')
+    assert sample_qa.article(ans.short.article_id).text[ans.short.start:ans.short.end] == ans.short.text
 
 
 def test_gradio_style_history_blocks_are_understood(sample_qa):

@@ -64,6 +64,16 @@ def test_other_abbreviations_are_written_out_and_the_pronoun_us_is_left_alone():
     assert stems("UNESCO and USAID") == ["unesco", "usaid"]  # longer acronyms are words of their own
 
 
+def test_the_world_wars_are_one_name_however_written():
+    assert stems("after WWII") == stems("after WW2") == stems("after World War II")
+    assert stems("in WWI") == stems("in WW1") == stems("in World War I")
+    from rag.answerers.names import Words, mentions, question_names
+
+    # the names check finds "WWII" in an article that only says "World War II"
+    names = question_names("What campaign did the Communist regime initiate after WWII?")
+    assert mentions(names, Words(set(stems("After World War II, under a Communist regime, the campaign began."))))
+
+
 def test_a_question_in_other_words_finds_the_abbreviated_sentence(sample_qa):
     """News writes "U.S. Ambassador Ryan Crocker"; the reader asks about "the United States"."""
     best = sample_qa.retrieve("Who represented the United States?", k=1)[0]

@@ -20,7 +20,7 @@ long ones without their irrelevant outer clauses, each followed by ``[n]``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import logging
@@ -93,12 +93,12 @@ class ExtractiveAnswerer(Answerer):
         # learned ("the Iranian diplomat formerly…" is Mr. Kazemi) and on the conversation's
         # names, which the heuristic weighs (follow-up hit, benchmarks/RESULTS.md): it answers
         # first, and the reader only when it would refuse.
-        ans = self._heuristic(question, passages, said)
+        ans = self._heuristic(question, passages, said, reader)
         if ans.refused and reader is not None:
             return self._read(reader, question, passages, said)
         return ans
 
-    def _heuristic(self, question: str, passages: list[Passage], said: str) -> Answer:
+    def _heuristic(self, question: str, passages: list[Passage], said: str, reader=None) -> Answer:
         cands = self.rank(question, passages, said)
         # A follow-up has few words of its own; the conversation already vouches for the
         # topic, so it needs less evidence to be answered.
@@ -106,7 +106,7 @@ class ExtractiveAnswerer(Answerer):
         if not cands or evidence(cands) < threshold:
             return refusal(question, passages)
         chosen = self._select(cands)
-        return self._compose(question, chosen, passages)
+        return self._compose(question, chosen, passages, reader)
 
     def reader(self):
         """The trained reader, or None for the heuristic one (chosen by setting, or because
@@ -318,9 +318,11 @@ class ExtractiveAnswerer(Answerer):
                 covered |= c.stems
         return chosen
 
-    def _compose(self, question: str, chosen: list[Candidate], passages: list[Passage]) -> Answer:
+    def _compose(self, question: str, chosen: list[Candidate], passages: list[Passage], reader=None) -> Answer:
         """Quote the chosen sentences, best first, long ones without their irrelevant outer
-        clauses; a further sentence joins while the whole stays within the stretched budget."""
+        clauses; a further sentence joins while the whole stays within the stretched budget.
+        The lead: the name a "who" quote refers back to, or (with a ``reader``) the reader's
+        short answer when it is the time or amount asked for."""
         kind, q_stems = read_question(question)
         kept, total = [], 0
         for c in chosen:
@@ -336,15 +338,34 @@ class ExtractiveAnswerer(Answerer):
             kept.append((c, text))
             total += len(text) + 5
         short = _lead_name(kept[0], question) if kind == "person" else None
+        if reader is not None and kind in SAYS_KIND:
+            short = self._typed_short(reader, question, kept[0])
         lead = f"**{short.text}** — " if short else ""
-        text, markers = cited_text([(body, n) for n, (_, body) in enumerate(kept, start=1)], lead)
+        text, markers = cited_text([(f'"{body}"', n) for n, (_, body) in enumerate(kept, start=1)], lead)
         citations = [self._cite(n, c) for n, (c, _) in enumerate(kept, start=1)]
         return Answer(text, False, citations, question, passages, True, [], self.name, short, markers)
+
+    def _typed_short(self, reader, question: str, part: tuple[Candidate, str]) -> Short | None:
+        """For a follow-up the heuristic picked ("When will they meet again?"): the reader's
+        short answer in its best sentence, when it is of the kind asked for (a time for
+        "when", an amount for "how many/much/long") and in the quoted text. Not for who or
+        what: the reader knows no coreference, and its span there names the wrong person
+        ("Mr. Crocker" for who made Mr. Kazemi's offer)."""
+        c, body = part
+        before = self.retriever.sentence_before(c.passage.article_id, c.start)
+        r = reader.read(question, [c.text], [context_of(c.passage.title, before)])[0]
+        short = _short(replace(c, span=r.span, region=r.region))
+        if not short or not r.region or r.region[1] - r.region[0] > SHORT_MAX or short.text not in body:
+            return None
+        return short if SAYS_KIND[c.kind](short.text) and not _restates(short.text, question) else None
 
     def _cite(self, n: int, c: Candidate) -> Citation:
         meta = self.retriever.articles.get(c.passage.article_id)
         return make_citation(n, c.passage.article_id, meta.title if meta else c.passage.title,
                              c.text, c.start, c.end, c.score, meta.published if meta else None)
+
+#: Answer kinds whose short answer can be checked for its kind: a time, an amount.
+SAYS_KIND = {"date": says_when, "number": says_how_much, "duration": says_how_much}
 
 #: Answer kinds whose answer is a clause, not a name or number: no bold short answer.
 CLAUSE_KINDS = {"allegation", "reason"}
