@@ -104,6 +104,18 @@ def test_how_much_or_how_long_is_never_led_by_something_that_is_no_amount(sample
     _check_citations(sample_qa, ans)
 
 
+@pytest.mark.parametrize("question", ["What was Kazemi's job before?",  # the reader's span: "Mr. Crocker"
+                                      "What did Crocker decline to do?"])  # "Mr. Kazemi"
+def test_a_what_question_is_never_led_by_a_person(sample_qa, question):
+    from rag.quotes import TITLED
+
+    ans = sample_qa.ask(question)
+    assert not ans.refused
+    assert ans.short is None or not TITLED.fullmatch(ans.short.text)
+    assert "Mr. Crocker declined to detail" in ans.citations[0].quote
+    _check_citations(sample_qa, ans)
+
+
 def test_when_is_never_led_by_something_that_is_no_time(sample_qa):
     from rag.answerers.cues import says_when
 

@@ -208,6 +208,8 @@ class ExtractiveAnswerer(Answerer):
         parts = self._fit(quotes, int(self.settings.max_chars * PARTS_STRETCH))
         if best.kind in CLAUSE_KINDS or asks_for_statement(question) or asks_yes_no(question):
             short = None  # "what is X accused of?", "what did Y say?", "did they…?": the quote says it
+        if short and best.kind != "person" and TITLED.fullmatch(short.text) and not _NAME_ASKED.search(question):
+            short = None  # "**Mr. Crocker**" for "What was Kazemi's job before?": a what-question asks for no person
         if short and _restates(short.text, question):
             short = None  # "**Mr. Crocker**" for "How did Crocker describe the meeting?" tells nothing
         if short and best.kind in ("number", "duration") and not says_how_much(short.text):
@@ -461,6 +463,10 @@ def _trimmed(text: str, a: int, b: int) -> tuple[int, int]:
     while b > a and text[b - 1] in _EDGE and not (text[b - 1] == "." and b - a > 2 and text[b - 3] == "."):
         b -= 1
     return a, b
+
+
+#: "What is the NAME of…", "What NAME…": a what-question that does ask for a name.
+_NAME_ASKED = re.compile(r"\bnamed?\b", re.I)
 
 
 def _restates(short: str, question: str) -> bool:
