@@ -132,6 +132,8 @@ def test_a_short_answer_never_leaves_a_bracket_or_quote_open(span, short):
      "Fryderyk Chopin University of Music"),  # a body's name goes on with "of"
     ("It is now the Museum of the Moving Image in London.", "Museum", "Museum of the Moving Image"),
     ("Mr. Kazemi of Iran said so.", "Kazemi", "Kazemi"),  # a person's does not
+    ("The offices of Prime Minister Nouri al-Maliki were used.", "Prime Minister Nouri", "Prime Minister Nouri al-Maliki"),
+    ("It was led by Charles de Gaulle in 1944.", "Charles", "Charles de Gaulle"),
 ])
 def test_a_short_answer_that_stops_inside_a_name_ends_with_it(sentence, span, short):
     assert _short_of(sentence, span) == short

@@ -132,7 +132,7 @@ def says_when(span: str) -> bool:
     return bool(_TIME_WORD.search(span) or _PATTERNS["date"].search(span) or _PATTERNS["duration"].search(span))
 
 
-_NAME_GOES_ON = re.compile(rf"\s+(?!(?:Mr|Mrs|Ms|Dr|{_MONTH}|{_WEEKDAY})\b)[A-Z][\w’'-]*(?!\.\w)")
+_NAME_GOES_ON = re.compile(rf"\s+(?!(?:Mr|Mrs|Ms|Dr|{_MONTH}|{_WEEKDAY})\b)(?:al-|el-|bin |ibn |van |von |de |da )?[A-Z][\w’'-]*(?!\.\w)")
 
 
 #: Names of bodies and places that go on with "of": "University of Music", "Institute of Oncology".
@@ -149,9 +149,9 @@ _OF_NAME = re.compile(r"\s+of\s+(?:the\s+)?(?=[A-Z])")
 def whole_name(text: str, start: int, end: int, limit: int) -> int:
     """Where a short answer that stops inside a name ends with it: "The Wojciech" of "The
     Wojciech Bogusławski Theatre", "Three" of "The Three Doctors" — the span head pulls the
-    end in, and a name cut short names nothing. Only capitalised words carry it on (not a
-    following "Mr.", a weekday or month — "talks with Iran Tuesday" — nor the "U" of
-    "U.S."), and only up to ``limit`` characters in all."""
+    end in, and a name cut short names nothing. Only capitalised words (and "al-Maliki", "de
+    Gaulle") carry it on (not a following "Mr.", a weekday or month — "talks with Iran
+    Tuesday" — nor the "U" of "U.S."), and only up to ``limit`` characters in all."""
     words = text[start:end].split()
     if not words or not words[-1][:1].isupper():
         return end
