@@ -116,6 +116,18 @@ def test_a_what_question_is_never_led_by_a_person(sample_qa, question):
     _check_citations(sample_qa, ans)
 
 
+@pytest.mark.parametrize("question, role", [("Who is Nouri al-Maliki?", "Iraqi Prime Minister"),
+                                            ("Who is Manouchehr Mottaki?", "Iranian Foreign Minister"),
+                                            ("Who is Ryan Crocker?", "U.S. Ambassador"),
+                                            ("Who is Muqtada al-Sadr?", "radical Shi’ite cleric")])
+def test_who_is_a_named_person_is_answered_with_their_role(sample_qa, question, role):
+    ans = sample_qa.ask(question)
+    assert ans.short is not None and ans.short.text == role
+    assert ans.text.startswith(f"**{role}** — ")
+    assert sample_qa.article(ans.short.article_id).text[ans.short.start:ans.short.end] == role
+    _check_citations(sample_qa, ans)
+
+
 def test_when_is_never_led_by_something_that_is_no_time(sample_qa):
     from rag.answerers.cues import says_when
 

@@ -132,3 +132,25 @@ def test_names_and_nouns_do_not_say_when(span):
     from rag.answerers.cues import says_when
 
     assert not says_when(span)
+
+
+@pytest.mark.parametrize("question, name", [("Who is Nouri al-Maliki?", "Nouri al-Maliki"), ("Who was Mottaki?", "Mottaki"),
+                                            ("Who is the ambassador?", None), ("Who is Kazemi meeting?", None)])
+def test_who_is_asks_what_a_named_person_is(question, name):
+    from rag.answerers.cues import asks_who_is
+
+    assert asks_who_is(question) == name
+
+
+@pytest.mark.parametrize("sentence, name, role", [
+    ("The talks in the offices of Iraqi Prime Minister Nouri al-Maliki began.", "Nouri al-Maliki", "Iraqi Prime Minister"),
+    ("Iranian Ambassador Hassan Kazemi Qomi said so.", "Kazemi", "Iranian Ambassador"),  # the first name left out
+    ("U.S. Ambassador Ryan Crocker said so.", "Ryan Crocker", "U.S. Ambassador"),
+    ("He met Mr. Kazemi yesterday.", "Kazemi", None),  # no role written before the name
+    ("Bowman was the director.", "Bowman", None),
+])
+def test_the_role_written_before_a_name(sentence, name, role):
+    from rag.answerers.cues import role_before
+
+    at = role_before(sentence, name)
+    assert (sentence[at[0]:at[1]] if at else None) == role

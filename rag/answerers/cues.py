@@ -199,3 +199,43 @@ def _adjacent(text: str, m: re.Match, near: set[str]) -> bool:
     before = stems(" ".join(text[: m.start()].split()[-2:]))
     after = stems(" ".join(text[m.end():].split()[:2]))
     return bool(near & set(before + after))
+
+
+#: "Who is Nouri al-Maliki?", "Who was Mottaki?": asks what a named person is.
+_WHO_IS = re.compile(r"^\W*(?:[Aa]nd\s+)?[Ww]ho(?:\s+is|\s+was|’s|'s)\s+(?P<name>[A-Z][\w’'.-]*(?:\s+(?:al-|de |van |von )?[A-Z][\w’'.-]*)*)\s*\??\s*$")
+_ROLE = re.compile(r"(?:minister|president|premier|ambassador|envoy|adviser|advisor|secretary|chancellor|governor|"
+                   r"senator|general|commander|spokes(?:man|woman|person)|director|chairman|chairwoman|chief|leader|"
+                   r"mayor|cleric|judge|prosecutor|officer|representative|speaker|king|queen|prince|princess|pope|"
+                   r"bishop|executive|founder|editor|analyst|official|diplomat|negotiator|coach|captain|manager)s?", re.I)
+_ROLE_WORD = re.compile(r"[\w’'.-]+")  # "U.S." is one word
+_NOT_IN_ROLE = {"the", "a", "an", "of", "and", "or", "by", "with", "for", "to", "in", "on", "at", "from", "said", "says"}
+
+
+def asks_who_is(question: str) -> str | None:
+    """The name in "Who is <Name>?" (a question about what a named person is), else None."""
+    m = _WHO_IS.match(question.strip())
+    return m.group("name") if m else None
+
+
+def role_before(text: str, name: str) -> tuple[int, int] | None:
+    """Where the role written before ``name`` is in ``text``: "Iraqi Prime Minister" of "…
+    offices of Iraqi Prime Minister Nouri al-Maliki", "radical Shi’ite cleric" of "…militia
+    of radical Shi’ite cleric Muqtada al-Sadr" — news style puts a person's role before their
+    name. The words right before the name (up to a function word or punctuation), ending with
+    a role word ("minister", "adviser", "cleric"…); a first name after it is left out ("Iranian
+    Ambassador" of "Iranian Ambassador Hassan Kazemi Qomi" for "Who is Kazemi?")."""
+    at = text.find(name)
+    if at < 0:
+        at = text.find(name.split()[-1])
+    if at <= 0:
+        return None
+    words = []
+    for m in reversed(list(_ROLE_WORD.finditer(text, 0, at))):
+        gap = text[m.end():words[-1].start() if words else at]
+        if len(words) >= 6 or gap.strip() or m.group(0).lower() in _NOT_IN_ROLE:
+            break
+        words.append(m)
+    words.reverse()
+    ends = [i for i, w in enumerate(words) if _ROLE.fullmatch(w.group(0).rstrip("."))]
+    return (words[0].start(), words[ends[-1]].end()) if ends else None
+

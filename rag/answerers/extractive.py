@@ -26,8 +26,8 @@ from functools import lru_cache
 import logging
 
 from rag.answerers.base import Answerer, refusal
-from rag.answerers.cues import (TYPE_WORDS, answer_type, asks_for_statement, asks_for_thing, asks_yes_no, cue_strength,
-                                has_cue, says_how_much, says_when, whole_name, with_quantity)
+from rag.answerers.cues import (TYPE_WORDS, answer_type, asks_for_statement, asks_for_thing, asks_who_is, asks_yes_no,
+                                cue_strength, has_cue, role_before, says_how_much, says_when, whole_name, with_quantity)
 from rag.answerers.names import Words, mentions, question_names
 from rag.citations import cited_text, make_citation
 from rag.errors import ReaderModelError
@@ -202,7 +202,9 @@ class ExtractiveAnswerer(Answerer):
         short = _short(best)
         if short and _clause_long(best) and not asks_for_thing(question):
             short = None  # for who/where/how/why the head of a clause is a guess ("Tehran after the 1979…")
-        if best.kind == "person" and (short is None or short.text[:4].lower() == "the "):
+        if best.kind == "person" and (name := asks_who_is(question)) and (role := role_before(best.text, name)):
+            short = _at(best, *role)  # "Who is Nouri al-Maliki?" → "Iraqi Prime Minister"
+        elif best.kind == "person" and (short is None or short.text[:4].lower() == "the "):
             short = _named_before(best, question) or short
         quotes = [(c, self._quote(c, QUOTE_FIRST if i == 0 else QUOTE_CHARS)) for i, c in enumerate(chosen)]
         parts = self._fit(quotes, int(self.settings.max_chars * PARTS_STRETCH))
@@ -444,6 +446,11 @@ def _short(c: Candidate) -> Short | None:
         return None
     b = whole_name(c.text, a, b, SHORT_MAX)  # "The Wojciech" → "The Wojciech Bogusławski Theatre"
     a = with_quantity(c.text, a, b)
+    return Short(c.text[a:b], c.passage.article_id, c.start + a, c.start + b)
+
+
+def _at(c: Candidate, a: int, b: int) -> Short:
+    """``c.text[a:b]`` as a short answer at its article offsets."""
     return Short(c.text[a:b], c.passage.article_id, c.start + a, c.start + b)
 
 
