@@ -148,9 +148,12 @@ def test_who_is_asks_what_a_named_person_is(question, name):
     ("U.S. Ambassador Ryan Crocker said so.", "Ryan Crocker", "U.S. Ambassador"),
     ("He met Mr. Kazemi yesterday.", "Kazemi", None),  # no role written before the name
     ("Bowman was the director.", "Bowman", None),
+    ("Gordon Brown, the chancellor, said so.", "Gordon Brown", "the chancellor"),  # or after it, between commas
+    ("Tony Blair, the UK prime minister.", "Tony Blair", "the UK prime minister"),
+    ("Tony Blair, the man who won, said so.", "Tony Blair", None),  # no role word
 ])
-def test_the_role_written_before_a_name(sentence, name, role):
-    from rag.answerers.cues import role_before
+def test_the_role_written_with_a_name(sentence, name, role):
+    from rag.answerers.cues import role_of
 
-    at = role_before(sentence, name)
+    at = role_of(sentence, name)
     assert (sentence[at[0]:at[1]] if at else None) == role

@@ -217,6 +217,25 @@ def asks_who_is(question: str) -> str | None:
     return m.group("name") if m else None
 
 
+_APPOSITION = re.compile(r",\s+(?P<role>(?:the|a|an)\s+[^,;:()]{2,60}?)\s*(?:,|\.|;|$)")
+
+
+def role_of(text: str, name: str) -> tuple[int, int] | None:
+    """Where ``text`` says what ``name`` is: the role written before the name (``role_before``)
+    or after it, between commas ("Gordon Brown, the chancellor, said…")."""
+    return role_before(text, name) or role_after(text, name)
+
+
+def role_after(text: str, name: str) -> tuple[int, int] | None:
+    """"the chancellor" of "Gordon Brown, the chancellor, said…": an apposition right after
+    ``name`` that ends with a role word ("minister", "adviser", "cleric"…)."""
+    at = text.find(name)
+    m = _APPOSITION.match(text, at + len(name)) if at >= 0 else None
+    if not m or not _ROLE.fullmatch(_ROLE_WORD.findall(m.group("role"))[-1].rstrip(".")):
+        return None
+    return m.start("role"), m.end("role")
+
+
 def role_before(text: str, name: str) -> tuple[int, int] | None:
     """Where the role written before ``name`` is in ``text``: "Iraqi Prime Minister" of "…
     offices of Iraqi Prime Minister Nouri al-Maliki", "radical Shi’ite cleric" of "…militia

@@ -27,7 +27,7 @@ import logging
 
 from rag.answerers.base import Answerer, refusal
 from rag.answerers.cues import (TYPE_WORDS, answer_type, asks_for_statement, asks_for_thing, asks_who_is, asks_yes_no,
-                                cue_strength, has_cue, role_before, says_how_much, says_when, whole_name, with_quantity)
+                                cue_strength, has_cue, role_of, says_how_much, says_when, whole_name, with_quantity)
 from rag.answerers.names import Words, mentions, question_names
 from rag.citations import cited_text, make_citation
 from rag.errors import ReaderModelError
@@ -202,7 +202,7 @@ class ExtractiveAnswerer(Answerer):
         short = _short(best)
         if short and _clause_long(best) and not asks_for_thing(question):
             short = None  # for who/where/how/why the head of a clause is a guess ("Tehran after the 1979…")
-        if best.kind == "person" and (name := asks_who_is(question)) and (role := role_before(best.text, name)):
+        if best.kind == "person" and (name := asks_who_is(question)) and (role := role_of(best.text, name)):
             short = _at(best, *role)  # "Who is Nouri al-Maliki?" → "Iraqi Prime Minister"
         elif best.kind == "person" and (short is None or short.text[:4].lower() == "the "):
             short = _named_before(best, question) or short
