@@ -199,25 +199,9 @@ class ExtractiveAnswerer(Answerer):
         """``**short answer** — "quote" [1] "quote" [2]``: quotes shortened with "…" and
         pronouns given their referent; citations keep the verbatim sentence offsets."""
         best = chosen[0]
-        short = _short(best)
-        if short and _clause_long(best) and not asks_for_thing(question):
-            short = None  # for who/where/how/why the head of a clause is a guess ("Tehran after the 1979…")
-        if best.kind == "person" and (name := asks_who_is(question)) and (role := role_of(best.text, name)):
-            short = _at(best, *role)  # "Who is Nouri al-Maliki?" → "Iraqi Prime Minister"
-        elif best.kind == "person" and (short is None or short.text[:4].lower() == "the "):
-            short = _named_before(best, question) or short
+        short = _lead_short(best, question)
         quotes = [(c, self._quote(c, QUOTE_FIRST if i == 0 else QUOTE_CHARS)) for i, c in enumerate(chosen)]
         parts = self._fit(quotes, int(self.settings.max_chars * PARTS_STRETCH))
-        if best.kind in CLAUSE_KINDS or asks_for_statement(question) or asks_yes_no(question):
-            short = None  # "what is X accused of?", "what did Y say?", "did they…?": the quote says it
-        if short and best.kind != "person" and TITLED.fullmatch(short.text) and not _NAME_ASKED.search(question):
-            short = None  # "**Mr. Crocker**" for "What was Kazemi's job before?": a what-question asks for no person
-        if short and _restates(short.text, question):
-            short = None  # "**Mr. Crocker**" for "How did Crocker describe the meeting?" tells nothing
-        if short and best.kind in ("number", "duration") and not says_how_much(short.text):
-            short = None  # "**Iranian Embassy**" for "How long did the press conference last?"
-        if short and best.kind == "date" and not says_when(short.text):
-            short = None  # "**the United States in Iraq**" for "When were the Iranians captured?"
         lead = f"**{short.text}** — " if short and normalize(short.text) != normalize(best.text) else ""
         text, markers = cited_text([(f'"{q}"', n) for n, (_, q) in enumerate(parts, start=1)], lead)
         citations = [self._cite(n, c) for n, (c, _) in enumerate(parts, start=1)]
@@ -358,10 +342,11 @@ class ExtractiveAnswerer(Answerer):
         c, body = part
         before = self.retriever.sentence_before(c.passage.article_id, c.start)
         r = reader.read(question, [c.text], [context_of(c.passage.title, before)])[0]
-        short = _short(replace(c, span=r.span, region=r.region))
-        if not short or not r.region or r.region[1] - r.region[0] > SHORT_MAX or short.text not in body:
+        c = replace(c, span=r.span, region=r.region)
+        short = _short(c)
+        if not short or _clause_long(c) or short.text not in body or _misleads(short.text, c.kind, question):
             return None
-        return short if SAYS_KIND[c.kind](short.text) and not _restates(short.text, question) else None
+        return short
 
     def _cite(self, n: int, c: Candidate) -> Citation:
         meta = self.retriever.articles.get(c.passage.article_id)
@@ -447,6 +432,33 @@ def _short(c: Candidate) -> Short | None:
     b = whole_name(c.text, a, b, SHORT_MAX)  # "The Wojciech" → "The Wojciech Bogusławski Theatre"
     a = with_quantity(c.text, a, b)
     return Short(c.text[a:b], c.passage.article_id, c.start + a, c.start + b)
+
+
+def _lead_short(best: Candidate, question: str) -> Short | None:
+    """The short answer an answer leads with: the reader's span in the best sentence, the
+    role of a person asked about ("Who is Nouri al-Maliki?"), or the name a description refers
+    back to; None where a lead would mislead (``_misleads``)."""
+    short = _short(best)
+    if short and _clause_long(best) and not asks_for_thing(question):
+        short = None  # for who/where/how/why the head of a clause is a guess ("Tehran after the 1979…")
+    if best.kind == "person" and (name := asks_who_is(question)) and (role := role_of(best.text, name)):
+        short = _at(best, *role)  # "Who is Nouri al-Maliki?" → "Iraqi Prime Minister"
+    elif best.kind == "person" and (short is None or short.text[:4].lower() == "the "):
+        short = _named_before(best, question) or short
+    return None if short is None or _misleads(short.text, best.kind, question) else short
+
+
+def _misleads(short: str, kind: str | None, question: str) -> bool:
+    """Would leading with ``short`` mislead? When the answer is a clause ("what is X accused
+    of?", "what did Y say?", "did they…?": the quote says it); a titled person for a question
+    that asks for no person ("**Mr. Crocker**" for "What was Kazemi's job before?"); only the
+    question's words ("**Mr. Crocker**" for "How did Crocker describe the meeting?"); no time
+    for "when" or no amount for "how many/much/long" ("**Iranian Embassy**" for how long the
+    press conference lasted)."""
+    return (kind in CLAUSE_KINDS or asks_for_statement(question) or asks_yes_no(question)
+            or (kind != "person" and bool(TITLED.fullmatch(short)) and not _NAME_ASKED.search(question))
+            or _restates(short, question)
+            or (kind in SAYS_KIND and not SAYS_KIND[kind](short)))
 
 
 def _at(c: Candidate, a: int, b: int) -> Short:
