@@ -77,12 +77,14 @@ def _stemmer():
 _ABBREVIATIONS = {"US": "United States", "USA": "United States", "UK": "United Kingdom",
                   "UN": "United Nations", "EU": "European Union",
                   "WWII": "World War II", "WW2": "World War II", "WWI": "World War I", "WW1": "World War I"}
-_ABBREVIATION = re.compile(r"(?<![\w.])(U\.S\.(?:A\.)?|U\.K\.|U\.N\.|E\.U\.|USA|US|UK|UN|EU|WWII|WW2|WWI|WW1)(?![\w'’])")
+_WRITTEN = [*_ABBREVIATIONS, "U.S.", "U.S.A.", "U.K.", "U.N.", "E.U."]  # the dotted forms of the first ones
+_ABBREVIATION = re.compile(r"(?<![\w.])(" + "|".join(re.escape(w) for w in sorted(_WRITTEN, key=len, reverse=True))
+                           + r")(?![\w'’])")
 
 
 def expand_abbreviations(text: str) -> str:
     """``text`` with "U.S.", "US", "U.K.", "U.N.", "E.U." (and undotted), "WWII", "WWI" written out."""
-    if "U" not in text and "E" not in text and "WW" not in text:
+    if "U" not in text and "WW" not in text:  # every form holds one or the other
         return text
     return _ABBREVIATION.sub(lambda m: _ABBREVIATIONS[m.group(1).replace(".", "")], text)
 

@@ -94,19 +94,25 @@ def test_a_short_answer_is_made_of_whole_words():
     assert cut(5, 10) == "broke"
 
 
-def _short_of(sentence: str, span: str):
-    """The answerer's short answer when the reader's span is ``span`` of ``sentence`` (an article
-    of that one sentence, placed at offset 100); checks it is the article's text at its offsets."""
-    from rag.answerers.extractive import Candidate, _short
+def _read_as(sentence: str, region: str, span: str, at: int = 100, **fields):
+    """A candidate for an article of ``sentence`` alone (placed at offset ``at``), as the reader
+    leaves it: its own best span ``region``, the short answer's ``span`` inside it."""
+    from rag.answerers.extractive import Candidate
     from rag.types import Passage
 
-    a, n = sentence.index(span), len(sentence)
-    c = Candidate(Passage("a1", sentence, 100, 100 + n, 1.0, "T"), 100, 100 + n, sentence, frozenset(),
-                  span=(a, a + len(span)), region=(a, a + len(span)))
-    got = _short(c)
+    a, n = sentence.index(region), len(sentence)
+    return Candidate(Passage("a1", sentence, at, at + n, 1.0, "T"), at, at + n, sentence, frozenset(),
+                     span=(a, a + len(span)), region=(a, a + len(region)), **fields)
+
+
+def _short_of(sentence: str, span: str):
+    """The answerer's short answer when the reader's span is ``span`` of ``sentence``; checks it
+    is the article's text at its offsets."""
+    from rag.answerers.extractive import _short
+
+    got = _short(_read_as(sentence, span, span))
     assert sentence[got.start - 100:got.end - 100] == got.text
     return got.text
-
 
 @pytest.mark.parametrize("span, short", [
     ("commune (gmina", "commune"),  # stopped inside a parenthesis: cut before it
@@ -143,13 +149,10 @@ def _lead(question: str, sentence: str, region: str, span: str):
     is ``region`` and its end moves in to ``span``: the answer is composed as for real."""
     from types import SimpleNamespace
 
-    from rag.answerers.extractive import Candidate, ExtractiveAnswerer, read_question
+    from rag.answerers.extractive import ExtractiveAnswerer, read_question
     from rag.settings import Settings
-    from rag.types import Passage
 
-    a, n = sentence.index(region), len(sentence)
-    c = Candidate(Passage("a1", sentence, 0, n, 1.0, "T"), 0, n, sentence, frozenset(), kind=read_question(question)[0],
-                  prob=0.6, span=(a, a + len(span)), region=(a, a + len(region)))
+    c = _read_as(sentence, region, span, at=0, kind=read_question(question)[0], prob=0.6)
     no_store = SimpleNamespace(articles={})  # citations fall back to the passage's own title
     ans = ExtractiveAnswerer(no_store, Settings().answer)._compose_read(question, [c], [c.passage])
     assert ans.short is None or sentence[ans.short.start:ans.short.end] == ans.short.text

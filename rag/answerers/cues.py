@@ -6,9 +6,18 @@ from __future__ import annotations
 
 import re
 
+from rag.text import STOPWORDS, stems
+
 _NUM = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen|several|a few)"
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+#: What may open a question before its question word: "And what…", "So who…".
+_LEAD_IN = r"^\W*(?:(?:and|so|but|then)\s+)?"
+_AUX = r"(?:did|does|do|has|have|had|will|would|is|are|was|were)"
+#: The auxiliaries a question is asked with, negated too: "did", "could", "didn't".
+_ASKING = rf"(?:{_AUX}|can|could|should|shall|may|might|must)(?:n[’']t)?"
+#: What joins the parts of a name: "Nouri al-Maliki", "Charles de Gaulle".
+_PARTICLE = r"(?:al-|el-|bin |ibn |van |von |de |da )"
 _UNIT = r"(?:seconds|minutes?|hours?|days?|weeks?|months?|years?|decades?|centur(?:y|ies))"  # not "a second (room)"
 
 #: Two or more capitalised words, not led by a function word: "Hassan Kazemi Qomi".
@@ -27,11 +36,10 @@ _PATTERNS = {
     "allegation": re.compile(r"\b(?:accus|charg|blam|suspect|alleg|insist|claim|contend|maintain)\w*\s+(?:of|with|for|that)\b", re.I),
 }
 
-_AUX = r"(?:did|does|do|has|have|had|will|would|is|are|was|were)"
 #: "When did…", "by when was…", "…happened when?" ask for a time; "what path does a ball take
 #: WHEN thrown", "who fumbled WHEN tackled" do not (211 of 937 SQuAD questions with "when"):
 #: typed as dates, they favoured sentences holding a year and were led by one.
-_ASKS_WHEN = re.compile(rf"\bwhen(?:\s+exactly)?\s+(?:{_AUX}|can|could|should|shall|may|might|must)(?:n[’']t)?\b|\bwhen\s*\?\s*$|"
+_ASKS_WHEN = re.compile(rf"\bwhen(?:\s+exactly)?\s+{_ASKING}\b|\bwhen\s*\?\s*$|"
                         r"\bwhat (?:year|date|day|time|month|century)\b", re.I)
 
 _RULES = [
@@ -40,7 +48,7 @@ _RULES = [
     (_ASKS_WHEN, "date"),
     (re.compile(r"\bwhere\b|\bwhat (?:city|country|place|location)\b", re.I), "place"),
     # "Who" inside a question is a name ("What rank does Doctor Who hold?"), "who" a question word.
-    (re.compile(r"^\W*(?:(?:and|so|but|then)\s+)?(?i:who(?:m|se)?)\b|\bwho(?:m|se)?\b|\b(?i:which (?:person|man|woman))\b"),
+    (re.compile(rf"{_LEAD_IN}(?i:who(?:m|se)?)\b|\bwho(?:m|se)?\b|\b(?i:which (?:person|man|woman))\b"),
      "person"),
     (re.compile(r"\bwhy\b", re.I), "reason"),
     (re.compile(r"\b(?:accus\w*|charged|blamed?|blames|suspected|alleg\w*)\b", re.I), "allegation"),
@@ -73,14 +81,14 @@ def asks_for_statement(question: str) -> bool:
 #: no, said by the quote; a span picked out of it ("stage a strike") answers nothing. News
 #: readers ask this way; SQuAD never does, so the reader has not learnt what to pick there.
 #: "Is it X or Y?" asks for X or Y: left alone.
-_YES_NO = re.compile(rf"^\W*(?:(?:and|so|but|then)\s+)?(?:{_AUX}|can|could|should|shall|may|might|must)(?:n[’']t)?\b",
+_YES_NO = re.compile(rf"{_LEAD_IN}{_ASKING}\b",
                      re.I)
 _CHOICE = re.compile(r"\bor\b", re.I)
 
 
 #: "What …?", "Which …?" ask for a thing, named by a noun phrase (how, why, who, where, when
 #: ask for a manner, reason, person, place or time).
-_THING = re.compile(r"^\W*(?:(?:and|so|but|then)\s+)?(?:what|which)\b", re.I)
+_THING = re.compile(rf"{_LEAD_IN}(?:what|which)\b", re.I)
 
 
 def asks_for_thing(question: str) -> bool:
@@ -132,7 +140,7 @@ def says_when(span: str) -> bool:
     return bool(_TIME_WORD.search(span) or _PATTERNS["date"].search(span) or _PATTERNS["duration"].search(span))
 
 
-_NAME_GOES_ON = re.compile(rf"\s+(?!(?:Mr|Mrs|Ms|Dr|{_MONTH}|{_WEEKDAY})\b)(?:al-|el-|bin |ibn |van |von |de |da )?[A-Z][\w’'-]*(?!\.\w)")
+_NAME_GOES_ON = re.compile(rf"\s+(?!(?:Mr|Mrs|Ms|Dr|{_MONTH}|{_WEEKDAY})\b){_PARTICLE}?[A-Z][\w’'-]*(?!\.\w)")
 
 
 #: Names of bodies and places that go on with "of": "University of Music", "Institute of Oncology".
@@ -191,8 +199,6 @@ def cue_strength(kind: str | None, text: str, question: str = "", near: set[str]
 
 
 def _adjacent(text: str, m: re.Match, near: set[str]) -> bool:
-    from rag.text import stems
-
     inside = set(stems(m.group(0)))
     if inside & near and inside - near:  # "Iranian Ambassador Hassan Kazemi Qomi": apposition
         return True
@@ -202,13 +208,12 @@ def _adjacent(text: str, m: re.Match, near: set[str]) -> bool:
 
 
 #: "Who is Nouri al-Maliki?", "Who was Mottaki?": asks what a named person is.
-_WHO_IS = re.compile(r"^\W*(?:[Aa]nd\s+)?[Ww]ho(?:\s+is|\s+was|’s|'s)\s+(?P<name>[A-Z][\w’'.-]*(?:\s+(?:al-|de |van |von )?[A-Z][\w’'.-]*)*)\s*\??\s*$")
+_WHO_IS = re.compile(rf"{_LEAD_IN}(?i:who)(?:\s+is|\s+was|’s|'s)\s+(?P<name>[A-Z][\w’'.-]*(?:\s+{_PARTICLE}?[A-Z][\w’'.-]*)*)\s*\??\s*$")
 _ROLE = re.compile(r"(?:minister|president|premier|ambassador|envoy|adviser|advisor|secretary|chancellor|governor|"
                    r"senator|general|commander|spokes(?:man|woman|person)|director|chairman|chairwoman|chief|leader|"
                    r"mayor|cleric|judge|prosecutor|officer|representative|speaker|king|queen|prince|princess|pope|"
                    r"bishop|executive|founder|editor|analyst|official|diplomat|negotiator|coach|captain|manager)s?", re.I)
 _ROLE_WORD = re.compile(r"[\w’'.-]+")  # "U.S." is one word
-_NOT_IN_ROLE = {"the", "a", "an", "of", "and", "or", "by", "with", "for", "to", "in", "on", "at", "from", "said", "says"}
 
 
 def asks_who_is(question: str) -> str | None:
@@ -251,7 +256,7 @@ def role_before(text: str, name: str) -> tuple[int, int] | None:
     words = []
     for m in reversed(list(_ROLE_WORD.finditer(text, 0, at))):
         gap = text[m.end():words[-1].start() if words else at]
-        if len(words) >= 6 or gap.strip() or m.group(0).lower() in _NOT_IN_ROLE:
+        if len(words) >= 6 or gap.strip() or m.group(0).lower() in STOPWORDS:
             break
         words.append(m)
     words.reverse()

@@ -147,15 +147,20 @@ class ExtractiveAnswerer(Answerer):
         if self.settings.require_names:
             cands = self._naming(question, cands)
         cands = cands[: self.settings.reader_candidates]
-        if not cands:
-            return []
-        before = [self.retriever.sentence_before(c.passage.article_id, c.start) for c in cands]
-        contexts = [context_of(c.passage.title, b) for c, b in zip(cands, before)]
-        for c, b, r in zip(cands, before, reader.read(question, [c.text for c in cands], contexts)):
+        for c, (b, r) in zip(cands, self._readings(reader, question, cands)):
             c.heuristic, c.reading = c.score, r
             c.prob, c.span, c.region, c.before = reader.combine(r, c.score), r.span, r.region, b
             c.score = c.prob  # what citations report
         return sorted(cands, key=lambda c: -c.prob)
+
+    def _readings(self, reader, question: str, cands: list[Candidate]) -> list[tuple[str, object]]:
+        """Each candidate's sentence before it and the reader's Reading of it (the reader sees
+        the article's title and that sentence as context)."""
+        if not cands:
+            return []
+        before = [self.retriever.sentence_before(c.passage.article_id, c.start) for c in cands]
+        contexts = [context_of(c.passage.title, b) for c, b in zip(cands, before)]
+        return list(zip(before, reader.read(question, [c.text for c in cands], contexts)))
 
     def _naming(self, question: str, cands: list[Candidate]) -> list[Candidate]:
         """The candidates whose article (text or title) mentions the question's names: a
@@ -340,8 +345,7 @@ class ExtractiveAnswerer(Answerer):
         what: the reader knows no coreference, and its span there names the wrong person
         ("Mr. Crocker" for who made Mr. Kazemi's offer)."""
         c, body = part
-        before = self.retriever.sentence_before(c.passage.article_id, c.start)
-        r = reader.read(question, [c.text], [context_of(c.passage.title, before)])[0]
+        [(_, r)] = self._readings(reader, question, [c])
         c = replace(c, span=r.span, region=r.region)
         short = _short(c)
         if not short or _clause_long(c) or short.text not in body or _misleads(short.text, c.kind, question):
