@@ -31,7 +31,7 @@ from rag.errors import ArticleNotFoundError  # noqa: E402
 
 SAMPLE_DIR = Path(__file__).resolve().parent / "examples" / "articles"
 UPLOAD_TYPES = (".txt", ".md", ".html", ".htm", ".pdf")
-EXAMPLES = ["What did Iran offer?", "Who is the U.S. ambassador?", "How long did the meeting last?"]
+EXAMPLES = ["What is this article about?", "What did Iran offer?", "Who made that offer?", "What happens next?"]
 CSS = """
 .source {border-left: 3px solid #888; padding: 4px 10px; margin: 8px 0;}
 .source mark {background: #ffe58a; padding: 0 2px;}
@@ -138,7 +138,10 @@ def build_app(qa, read_only: bool | None = None):
             with gr.Row():
                 with gr.Column(scale=3):
                     chatbot = gr.Chatbot(label="Conversation", height=460, elem_id="chat")
-                    question = gr.Textbox(label="Question", placeholder="Ask about the articles…", elem_id="question")
+                    with gr.Row():
+                        question = gr.Textbox(label="Question", placeholder="Ask about the articles…",
+                                              elem_id="question", scale=4)
+                        summarize = gr.Button("Summarize", elem_id="summarize", scale=1, min_width=120)
                     gr.Examples(EXAMPLES, inputs=question)
                     scope = gr.CheckboxGroup(label="Limit to articles (none = all)", choices=[], elem_id="scope")
                     with gr.Row():
@@ -149,6 +152,8 @@ def build_app(qa, read_only: bool | None = None):
                     sources = gr.HTML(elem_id="sources")
             question.submit(chat.respond, [question, chatbot, scope, since, until, collection],
                             [chatbot, sources, question], api_name=False)
+            summarize.click(chat.summarize, [chatbot, scope, since, until, collection], [chatbot, sources],
+                            api_name=False)
         lib = _Library(qa, libraries)
         with gr.Tab("Library"):
             table = gr.Dataframe(headers=["title", "source", "published", "chunks", "id"], interactive=False)
@@ -238,6 +243,24 @@ class _Chat:
         except RagError as e:
             history[-1]["content"] = f"error: {_escape(str(e))}"
             yield history, "", ""
+
+    def summarize(self, history, selected, since=None, until=None, collection=None):
+        """The "Summarize" button: a cited summary of the articles in scope (all: the newest)
+        joins the conversation, its sources the side panel."""
+        from rag.errors import RagError
+
+        history = list(history or [])
+        ids = [_id_of(s) for s in selected or []] or None
+        asked = f"Summarize {'the selected articles' if ids and len(ids) > 1 else 'the selected article' if ids else 'the newest articles'}."
+        history.append({"role": "user", "content": asked})
+        try:
+            qa = self.libraries.get(collection)
+            ans = qa.summarize(ids, since=(since or "").strip() or None, until=(until or "").strip() or None)
+        except RagError as e:
+            history.append({"role": "assistant", "content": f"error: {_escape(str(e))}"})
+            return history, ""
+        history.append({"role": "assistant", "content": answer_markdown(ans)})
+        return history, sources_html(qa, ans)
 
     @staticmethod
     def _stream(engine, message, history, ids, dates=None):

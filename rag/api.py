@@ -14,9 +14,9 @@ from typing import Iterator
 from rag import index_cache
 from rag.answerers import get_answerer, refusal
 from rag.answerers.base import text_pieces
-from rag.citations import cited_text, make_citation
 from rag.conversation import Turn, normalize_history
-from rag.dates import When, in_question, parse_day
+from rag.compose import Reading, get_composer
+from rag.dates import When
 from rag.embedders import get_embedder
 from rag.errors import BadInputError, RagError
 from rag.reader.order import in_reader_order
@@ -25,6 +25,7 @@ from rag.retrieval import HybridRetriever
 from rag.runtime import blas_controller
 from rag.settings import Settings
 from rag.store import ArticleStore
+from rag.plan import Plan, understand
 from rag.timeline import admitted, dated, newest_relevant, with_sources
 from rag.types import Answer, Article, Passage
 
@@ -106,8 +107,8 @@ class ArticleQA:
         """Best passages for ``question``, best first (an asked period's articles first)."""
         q = clean_question(question)
         n = check_k(k, self.settings.retrieval.k)
-        _, _, tries = self._plan(Turn(q, q), article_ids, since, until, as_of, n, None)
-        return next((p for p, *_ in tries if p), [])
+        plan = self._understand(q, [], article_ids, since, until, as_of, condense=lambda q, h: Turn(q, q))
+        return next((p for p, *_ in self._tries(plan, n, None) if p), [])
 
     def ask(self, question: str, history: list[dict] | None = None, article_ids=None, *, since=None,
             until=None, as_of=None) -> Answer:
@@ -120,52 +121,71 @@ class ArticleQA:
         """Yield answer text pieces as they are produced; the last item is the Answer.
         ``history``: role/content dicts, ``(role, text)`` tuples or LangChain messages.
         ``on_passages(passages)`` is called once, before the answer, with the passages it is
-        read from (another period's when the asked one says nothing; [] when none were found)."""
+        read from (another period's when the asked one says nothing; [] when none were found).
+
+        The walk: understand the question once (``rag.plan``), then the composer of its intent
+        answers (overview, list, reason, next, reaction, definition: ``rag.compose``), or for a
+        fact the answerer reads the retrieved passages (``_answer_tries``)."""
         history, on_passages = normalize_history(history), on_passages or _ignore
-        turn = self.answerer.condense(clean_question(question), history)
-        asked, empty, tries = self._plan(turn, article_ids, since, until, as_of, *self._reading())
-        if empty:
+        plan = self.understand(question, history, article_ids, since=since, until=until, as_of=as_of)
+        if plan.empty:
             on_passages([])
-            yield from self._decorated(iter([refusal(turn.question, [], self.answerer.name)]), False, empty)
+            yield from self._decorated(iter([refusal(plan.question, [], self.answerer.name)]), False, plan.empty)
             return
-        yield from self._answer_tries(tries, history, asked, on_passages)
+        composer = get_composer(plan.intent, self.reading)
+        if composer is not None:
+            yield from self._composed(composer, plan, history, on_passages)
+            return
+        yield from self._answer_tries(plan, self._tries(plan, *self._reading()), history, on_passages)
+
+    def understand(self, question: str, history=None, article_ids=None, *, since=None, until=None,
+                   as_of=None) -> Plan:
+        """The plan for ``question``: standalone question, intent, articles to read, time asked
+        about (see ``rag.plan``)."""
+        return self._understand(clean_question(question), normalize_history(history), article_ids, since, until,
+                                as_of, self.answerer.condense)
+
+    def _understand(self, q: str, history: list[dict], scope, since, until, as_of, condense) -> Plan:
+        return understand(q, history, scope, since, until, as_of, condense=condense, retriever=self.retriever,
+                          settings=self.settings)
 
     def plan(self, question: str, history=None, article_ids=None, *, since=None, until=None,
              as_of=None) -> tuple[Turn, list[Passage]]:
         """The standalone question (follow-ups resolved) and the passages found for it (the
         first choice: an asked period's, or the newest relevant article's)."""
-        turn = self.answerer.condense(clean_question(question), normalize_history(history))
-        _, _, tries = self._plan(turn, article_ids, since, until, as_of, *self._reading())
-        return next(((t, p) for p, _, t in tries if p), (turn, []))
+        plan = self.understand(question, history, article_ids, since=since, until=until, as_of=as_of)
+        if plan.empty:
+            return plan.turn, []
+        return next(((t, p) for p, _, t in self._tries(plan, *self._reading()) if p), (plan.turn, []))
 
-    def _plan(self, turn: Turn, scope, since, until, as_of, n: int, window: int | None):
-        """(the time asked about, why nothing can be searched or "", the tries of ``n`` passages
-        with ``window`` sentences of context)."""
-        asked, hard = self._when(turn.question, since, until, as_of)
-        pub = self.retriever.published() if (asked or hard) else {}
-        base = admitted(pub, hard, scope, self.settings.dates.keep_undated)
-        if base == [] and hard.bounded:
-            return asked, f"no article is dated {hard.describe()}", iter(())
-        return asked, "", self._tries(turn, n, window, pub, base, asked, hard)
+    def summarize(self, article_ids=None, *, topic: str | None = None, since=None, until=None,
+                  as_of=None) -> Answer:
+        """An extractive summary, every sentence cited: of ``article_ids`` (one article: its
+        lede and most central sentences; several: each one's lede, newest first), or of the
+        best story on ``topic`` and the other articles on it. With neither, the newest articles."""
+        if topic is not None and not str(topic).strip():
+            raise BadInputError("the topic is empty; give one, e.g. --topic \"Iran talks\"")
+        for aid in article_ids or []:
+            self.store.article(aid)  # an unknown id gets a clear error
+        q = f"What's the news about {' '.join(str(topic).split())[:MAX_QUESTION_CHARS]}?" if topic else "Summarize."
+        plan = self._understand(q, [], list(article_ids) if article_ids else None, since, until, as_of,
+                                condense=lambda q, h: Turn(q, q))
+        if plan.empty:
+            return dated(refusal(plan.question, [], "extractive"), False, plan.empty)
+        plan = dataclasses.replace(plan, intent="overview", topic=" ".join(str(topic).split()) if topic else "")
+        ans = get_composer("overview", self.reading).compose(plan)
+        return dated(with_sources(ans, self._metas), False, "")
 
     def _reading(self) -> tuple[int, int | None]:
         """What the answerer reads: passages per question, sentences of context around each."""
         return self.settings.answer.passages, self.answerer.context_window
 
-    def _when(self, question: str, since, until, as_of) -> tuple[When, When]:
-        """(the time the question asks about, the explicit filter)."""
-        d = self.settings.dates
-        lo, hi = parse_day(since, "the since date"), parse_day(until, "the until date")
-        if lo and hi and lo > hi:
-            raise BadInputError(f"the since date {lo} is after the until date {hi}; swap them")
-        ref = parse_day(as_of, "the as-of date") or d.as_of
-        asked = in_question(question, ref) if d.from_questions else When()
-        return asked, When(lo, hi)
-
-    def _tries(self, turn: Turn, n: int, window, pub, base, asked: When, hard: When):
+    def _tries(self, plan: Plan, n: int, window):
         """(passages, note for the answer, turn to answer) in order of preference. The time words
         leave the question only where a date choice was made for them; in a store without
         dates (an encyclopedia) "in 1998" stays part of what is asked."""
+        turn, pub, asked, hard = plan.turn, plan.published, plan.asked, plan.hard
+        base = list(plan.articles) if plan.articles is not None else None
         search = lambda t, ids: self.retriever.search(t.query, n, ids, window=window) if ids is None or ids else []  # noqa: E731
         dated = (asked.bounded or asked.latest) and (any(pub.get(i) for i in base) if base is not None
                                                      else self.retriever.any_dated())
@@ -198,44 +218,51 @@ class ArticleQA:
         yield everywhere, note, turn
         yield search(bare, base), note, bare
 
-    def _answer_tries(self, tries, history: list[dict], asked: When, on_passages) -> Iterator[str | Answer]:
+    def _composed(self, composer, plan: Plan, history: list[dict], on_passages) -> Iterator[str | Answer]:
+        """The intent's composer answers. An LLM writes from the sentences it chose, told what
+        kind of answer is wanted. A composer that finds nothing of its kind (no reason given, no
+        statement by X) hands the question to the fact reader before refusing."""
+        ans = composer.compose(plan)
+        if ans is None or (ans.refused and plan.intent != "overview"):
+            fallback = self._answer_tries(plan, self._tries(plan, *self._reading()), history, on_passages)
+            yield from fallback
+            return
+        on_passages(ans.passages)
+        if self.answerer.name != "extractive" and not ans.refused:
+            yield from self._decorated(self._stream_llm(plan.turn, ans.passages, history, composer.instruction),
+                                       plan.asked.latest, "", speak=False)
+            return
+        yield from self._decorated(iter([ans]), plan.asked.latest and not ans.refused, "")
+
+    def _answer_tries(self, plan: Plan, tries, history: list[dict], on_passages) -> Iterator[str | Answer]:
         """The first try the answerer does not refuse (an LLM streams from the first non-empty
         one: a call per try would cost too much), its text dated and its sources dated/paged.
-        "What's the latest on X?" is answered with the newest relevant article's opening sentence.
-        ``on_passages``: told the passages of the try answered from (see ``stream``)."""
-        turn, first = None, []
+        ``on_passages``: told the passages of the try answered from (see ``stream``). When
+        every try is refused, the refusal says what the one article in scope is about."""
+        first, latest = [], plan.asked.latest
         for passages, note, turn in tries:
             if not passages:
                 continue
             first = first or passages
-            if asked.topic and self.answerer.name == "extractive" and (lede := self._lede(passages[0])):
-                on_passages(passages)
-                yield from self._decorated(iter([lede]), asked.latest, note)
-                return
             if self.answerer.name != "extractive":
                 on_passages(passages)
-                yield from self._decorated(self._stream_llm(turn, passages, history), asked.latest, note, speak=False)
+                yield from self._decorated(self._stream_llm(turn, passages, history), latest, note, speak=False)
                 return
             ans = self.answerer.answer(turn.question, passages, history, turn.said)
             if not ans.refused:
                 on_passages(passages)
-                yield from self._decorated(iter([ans]), asked.latest, note)
+                yield from self._decorated(iter([ans]), latest, note)
                 return
         # Every try refused: a plain refusal ("nothing from other dates" would be no news).
         on_passages(first)
-        yield from self._decorated(iter([refusal(turn.question if turn else "", [], self.answerer.name)]), False, "")
+        yield from self._decorated(iter([self.reading.refuse(plan)]), False, "")
 
-    def _lede(self, passage: Passage) -> Answer | None:
-        """The opening sentence of the passage's article, cited: news puts the news first."""
-        snap = self.retriever.refresh()
-        rows = snap.table.rows_of(passage.article_id)  # in text order
-        rec = self.retriever.records(snap, rows[:1]).get(rows[0]) if rows else None
-        if rec is None or not rec.sentences:
-            return None
-        (start, end), quote = rec.sentences[0], rec.sentence(0)
-        text, markers = cited_text([(f"\"{quote}\"", 1)])
-        cite = make_citation(1, passage.article_id, passage.title, quote, start, end, passage.score)
-        return Answer(text, False, [cite], passage.title, [passage], answerer=self.answerer.name, markers=markers)
+    @property
+    def reading(self) -> Reading:
+        """The articles as the intent composers read them (``rag.compose``)."""
+        if getattr(self, "_reading_", None) is None or self._reading_.answerer is not self._offline_answerer():
+            self._reading_ = Reading(self.retriever, self._offline_answerer(), self.settings)
+        return self._reading_
 
     def _decorated(self, items, latest: bool, note: str, speak: bool = True) -> Iterator[str | Answer]:
         """``speak``: yield the final text in pieces (an LLM's pieces were streamed as they came)."""
@@ -251,13 +278,17 @@ class ArticleQA:
     def _metas(self, ids: list[str]):
         return index_cache.article_metas(self.retriever.refresh(), self.store, ids)
 
-    def _stream_llm(self, turn: Turn, passages: list[Passage], history: list[dict]) -> Iterator[str | Answer]:
-        # an LLM leans on what comes first: best first
-        passages = in_reader_order(turn.question, passages, self._offline_answerer())
-        yield from self.answerer.stream(turn.question, passages, history, turn.said)
+    def _stream_llm(self, turn: Turn, passages: list[Passage], history: list[dict],
+                    instruction: str = "") -> Iterator[str | Answer]:
+        # an LLM leans on what comes first: best first (a composer's passages are in its order)
+        if not instruction:
+            passages = in_reader_order(turn.question, passages, self._offline_answerer())
+        yield from self.answerer.stream(turn.question, passages, history, turn.said, instruction=instruction)
 
     def _offline_answerer(self):
         """The extractive answerer over this retriever (the reader's scoring, for LLM passage order)."""
+        if self.answerer.name == "extractive":
+            return self.answerer
         if getattr(self, "_extractive", None) is None:
             self._extractive = get_answerer("extractive", self.retriever, self.settings)
         return self._extractive

@@ -30,8 +30,10 @@ class Answerer(ABC):
 
         return resolve(question, history)
 
-    def stream(self, question: str, passages: list[Passage], history=None, said: str = "") -> Iterator[str | Answer]:
-        """Yield pieces of answer text as produced, then the final Answer (with citations)."""
+    def stream(self, question: str, passages: list[Passage], history=None, said: str = "",
+               instruction: str = "") -> Iterator[str | Answer]:
+        """Yield pieces of answer text as produced, then the final Answer (with citations).
+        ``instruction``: what kind of answer the question's intent wants (for an LLM)."""
         ans = self.answer(question, passages, history, said)
         for piece in text_pieces(ans.text):
             yield piece

@@ -138,7 +138,7 @@ class ExtractiveAnswerer(Answerer):
         threshold = reader.threshold if self.settings.min_answer_prob is None else self.settings.min_answer_prob
         if not cands or cands[0].prob < threshold:
             return refusal(question, passages)
-        return self._compose_read(question, self._supporting(cands, threshold), passages)
+        return self._compose_read(question, self._supporting(_typed_first(cands), threshold), passages)
 
     def read_candidates(self, reader, question: str, passages: list[Passage], said: str = "") -> list[Candidate]:
         """The heuristic's best candidates, read by the reader, best first (``prob``, ``span``;
@@ -283,9 +283,12 @@ class ExtractiveAnswerer(Answerer):
         twice says nothing more, and it would take a reader slot from a different sentence."""
         seen, out = set(), []
         for rank, p in enumerate(passages):
+            headline = normalize(p.title or "")
             for s, e in p.sentences or ((p.start, p.end),):
                 text = p.text[s - p.start:e - p.start]
                 key = normalize(text)
+                if key == headline:
+                    continue  # the headline restates the story; a headline alone is never an answer
                 if key not in seen:
                     seen.add(key)
                     out.append(Candidate(p, s, e, text, frozenset(stems(text)), rank))
@@ -371,6 +374,26 @@ def _same_part(best: Candidate, c: Candidate) -> bool:
     if best.kind not in MULTI_PART:
         return False
     return (best.focus and c.focus) or (best.parts[2] == 1.0 and c.parts[2] == 1.0)
+
+
+#: A candidate holding the asked kind of span (a duration for "how long") goes first when the
+#: reader rates it at least this share of a best candidate that holds none.
+TYPED_SHARE = 0.3
+
+
+def _typed_first(cands: list[Candidate]) -> list[Candidate]:
+    """For a time or amount question ("How long did the talks last?"), an answer must hold a
+    time or amount: when the reader's best sentence holds none ("Mottaki said the talks could
+    lead to future meetings") and a nearly as plausible one does ("…with a four-hour meeting"),
+    that one leads."""
+    best = cands[0]
+    if best.kind not in SAYS_KIND or best.parts[2] > 0:
+        return cands
+    typed = next((c for c in cands[1:] if c.parts[2] > 0 and c.prob >= TYPED_SHARE * best.prob), None)
+    if typed is None:
+        return cands
+    # The reader's own span there was not its answer ("27-year" beside "four-hour"): no bold lead.
+    return [replace(typed, span=None, region=None), *(c for c in cands if c is not typed)]
 
 
 def evidence(cands: list[Candidate]) -> float:

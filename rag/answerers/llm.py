@@ -47,8 +47,9 @@ class LLMAnswerer(Answerer):
         *_, final = self.stream(question, passages, history, said)
         return final
 
-    def stream(self, question, passages, history=None, said="") -> Iterator[str | Answer]:
-        messages = [("system", SYSTEM), ("human", user_message(question, passages))]
+    def stream(self, question, passages, history=None, said="", instruction="") -> Iterator[str | Answer]:
+        system = f"{SYSTEM}\n- For this question: {instruction}" if instruction else SYSTEM
+        messages = [("system", system), ("human", user_message(question, passages))]
         raw, gate = "", MarkerGate(len(passages))
         try:
             for chunk in self.model.stream(messages):

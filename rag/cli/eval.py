@@ -1,4 +1,6 @@
-"""`rag eval DATA.json`: retrieval, answer and refusal quality on a SQuAD 2.0-format file."""
+"""`rag eval DATA.json`: retrieval, answer and refusal quality on a SQuAD 2.0-format file;
+`rag eval --chat FILE`: article-chat quality (overviews, lists, reasons, conversations) on a
+store that holds the file's articles (rag.chat_eval)."""
 from __future__ import annotations
 
 import json
@@ -32,7 +34,13 @@ def table(report: dict) -> str:
 
 
 @click.command("eval")
-@click.argument("data", type=click.Path(dir_okay=False))
+@click.argument("data", required=False, type=click.Path(dir_okay=False))
+@click.option("--chat", "chat", default=None, type=click.Path(dir_okay=False),
+              help="A chat-question file (e.g. benchmarks/chat_questions.json): ask it against the store "
+              "(--db/--chroma-url) instead of measuring DATA; per kind, refusals, length, p50/p95.")
+@click.option("--db", default=None, type=click.Path(file_okay=False),
+              help="With --chat: the store holding the articles (env RAG_DB).")
+@click.option("--collection", default=None, metavar="NAME", help="With --chat: the library (env RAG_COLLECTION).")
 @click.option("--n", default=500, show_default=True, type=click.IntRange(min=1),
               help="Questions sampled per measurement (answerable, unanswerable, out-of-store).")
 @click.option("--seed", default=0, show_default=True, type=int, help="Sampling seed.")
@@ -45,8 +53,13 @@ def table(report: dict) -> str:
 @click.option("--reader", type=click.Choice(["trained", "heuristic"]), default=None,
               help="Which offline reader answers (default: the setting, RAG_ANSWER__READER).")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-def eval_command(data, n, seed, budget, chroma_url, conversation, reader, as_json):
-    """Measure quality on DATA (SQuAD 2.0 JSON) in a fresh temporary store."""
+def eval_command(data, chat, db, collection, n, seed, budget, chroma_url, conversation, reader, as_json):
+    """Measure quality on DATA (SQuAD 2.0 JSON) in a fresh temporary store, or with --chat on
+    the chat questions of FILE against an existing store."""
+    if chat:
+        return _chat(chat, db, chroma_url, collection, reader, as_json)
+    if not data:
+        raise click.UsageError("give DATA (a SQuAD 2.0 JSON file) or --chat FILE")
     from tqdm import tqdm
 
     from rag.eval import Evaluation, load_conversations, load_squad
@@ -64,3 +77,23 @@ def eval_command(data, n, seed, budget, chroma_url, conversation, reader, as_jso
     click.echo(json.dumps(report, indent=2) if as_json else table(report))
     if report["reader"].startswith("heuristic ("):
         click.echo(f"note: {report['reader']}", err=True)
+
+
+def _chat(path, db, chroma_url, collection, reader, as_json) -> None:
+    from tqdm import tqdm
+
+    from rag.api import ArticleQA
+    from rag.chat_eval import load_chat, ours, resolver, run_chat, table
+    from rag.settings import Settings
+
+    items = load_chat(path)  # a bad file fails before any model loads
+    settings = Settings()
+    if reader:
+        settings = settings.override(answer=settings.answer.model_copy(update={"reader": reader}))
+    qa = ArticleQA(db=db, chroma_url=chroma_url, settings=settings, collection=collection)
+    resolve = resolver(qa)
+    for item in items:
+        resolve(item.article)  # every article is in the store, or one clear message now
+    with tqdm(desc="questions", unit="q", total=sum(len(i.asks) for i in items), disable=None, leave=False) as bar:
+        report = run_chat(items, ours(qa), resolve, bar.update).to_dict()
+    click.echo(json.dumps(report, indent=2) if as_json else table(report))

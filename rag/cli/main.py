@@ -1,4 +1,5 @@
-"""The `rag` command: one module per command group (ask, chat, collections, eval, ingest, serve)."""
+"""The `rag` command: one module per command group (ask, chat, collections, eval, ingest, serve,
+summarize)."""
 from __future__ import annotations
 
 import logging
@@ -10,6 +11,7 @@ from rag.cli.chat import chat
 from rag.cli.collections import collections
 from rag.cli.eval import eval_command
 from rag.cli.serve import serve
+from rag.cli.summarize import summarize
 from rag.cli.common import FriendlyGroup
 
 
@@ -27,6 +29,7 @@ main.add_command(chat)
 main.add_command(collections)
 main.add_command(eval_command)
 main.add_command(serve)
+main.add_command(summarize)
 
 
 def _add_ingest() -> None:

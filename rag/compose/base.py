@@ -1,0 +1,290 @@
+"""What every answer composer shares: the articles' body sentences, their relevance to the
+question, the lede, and a cited Answer built from quoted sentences.
+
+A composer (one module per intent, ``rag.compose``) reads a ``Plan`` and returns an Answer:
+every sentence it shows is article text, quoted, followed by its ``[n]``; nothing invented.
+"""
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+import numpy as np
+
+from rag.answerers.base import CANNOT_ANSWER, refusal
+from rag.answerers.names import Words, mentions, question_names
+from rag.citations import cited_text, make_citation
+from rag.intents import content_stems
+from rag.quotes import shortened, with_referent
+from rag.runtime import matvec
+from rag.text import stems
+from rag.types import Answer, Citation, Passage
+
+#: Target length of a composed answer (an overview, a list, a reason); about two sentences.
+BUDGET = 450
+#: Relevance = 0.6·cosine + 0.4·IDF-weighted overlap (the extractive answerer's evidence measure).
+E_COS, E_LEX = 0.6, 0.4
+#: The lede is the first body sentence, and the second too when both fit in this many characters.
+LEDE_CHARS = 320
+#: An article is read whole (every body sentence a candidate) when the plan names at most this many.
+WHOLE_ARTICLES = 3
+
+_END = re.compile(r"[.!?\"”’')\]]\s*$")
+_DATELINE = re.compile(r"^(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?(?:\w+\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+\w+\s+\d{4})\W*$")
+_BYLINE = re.compile(r"^(?:-\s|By\s+[A-Z]|From\s+[A-Z]|Posted\b|Updated\b|Published\b|Last updated\b)")
+
+
+@dataclass
+class Sent:
+    """One body sentence of an article, with its offsets and (once scored) its relevance."""
+
+    article_id: str
+    title: str
+    published: str | None
+    start: int
+    end: int
+    text: str
+    index: int  # its place among the article's body sentences (0 = the lede)
+    before: str = ""  # the sentence before it (for "He said…")
+    cos: float = 0.0
+    overlap: float = 0.0
+    relevance: float = 0.0
+    score: float = 0.0  # relevance plus what the composer adds (cues)
+
+    def passage(self) -> Passage:
+        return Passage(self.article_id, self.text, self.start, self.end, round(self.score, 4), self.title,
+                       ((self.start, self.end),))
+
+
+def is_furniture(text: str, index: int, title: str) -> bool:
+    """Headline, dateline or byline: not prose, never an answer. Only the opening lines are
+    judged; later a short line without an end mark (a section header) is furniture too."""
+    t = text.strip()
+    if len(t) < 25 and not _END.search(t):
+        return True
+    if index > 3:
+        return not _END.search(t) and len(t) < 80
+    return (_squash(t) == _squash(title) or bool(_DATELINE.match(t)) or bool(_BYLINE.match(t))
+            or (not _END.search(t) and len(t) < 160))
+
+
+def _squash(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+
+class Reading:
+    """The articles as composers read them (one per ArticleQA: its retriever and answerer)."""
+
+    def __init__(self, retriever, answerer, settings):
+        self.retriever, self.answerer, self.settings = retriever, answerer, settings
+
+    # -- sentences ---------------------------------------------------------------------
+    def body(self, article_id: str) -> list[Sent]:
+        """The article's body sentences in text order (headline, dateline, byline left out)."""
+        snap = self.retriever.refresh()
+        rows = snap.table.rows_of(article_id)
+        recs = self.retriever.records(snap, rows)
+        meta = self.retriever.articles.get(article_id)
+        title, published = (meta.title, meta.published) if meta else ("", None)
+        out, before, i = [], "", 0
+        for row in rows:
+            rec = recs.get(row)
+            if rec is None:
+                continue
+            for k, (s, e) in enumerate(rec.sentences):
+                text = rec.sentence(k)
+                if not is_furniture(text, i, title):
+                    out.append(Sent(article_id, title, published, s, e, text, len(out), before))
+                before, i = text, i + 1
+        return out
+
+    def lede(self, article_id: str) -> list[Sent]:
+        """The opening of the story: its first body sentence, and the second when both fit in
+        ``LEDE_CHARS`` (news puts who, what, when and where in the first one or two)."""
+        body = self.body(article_id)
+        if not body:
+            return []
+        return body[:2] if len(body) > 1 and len(body[0].text) + len(body[1].text) <= LEDE_CHARS else body[:1]
+
+    def candidates(self, plan, query: str, k: int | None = None) -> list[Sent]:
+        """The sentences a composer chooses from: every body sentence of the plan's articles
+        when they are few (a one-article chat, a follow-up), else those of the best passages
+        (the asked period's first, when they are about as relevant as the best of all; for
+        "the latest …", the newest relevant article's)."""
+        if plan.articles is not None and len(plan.articles) <= WHOLE_ARTICLES:
+            return [s for a in plan.articles for s in self.body(a)]
+        if plan.articles is not None and not plan.articles:
+            return []
+        return self.sentences_of(self.search(plan, query, k or self.settings.answer.passages * 2))
+
+    def search(self, plan, query: str, k: int, latest: bool = True) -> list[Passage]:
+        """Passages for ``query`` among the plan's articles; a time asked about ("in May 2005",
+        "last week") prefers that period's articles (``rag.timeline``), the words left out."""
+        ids = list(plan.articles) if plan.articles is not None else None
+        query = plan.asked.strip(query) if plan.asked.phrase else query
+        everywhere = self.retriever.search(query, k, ids, window=1)
+        from rag.timeline import admitted, newest_relevant
+
+        if latest and plan.asked.latest and not plan.asked.bounded and everywhere:
+            # "the latest …": the newest of the relevant articles answers
+            newest = newest_relevant(everywhere, self.retriever.published(), self.settings.dates.relevant_share)
+            return self.retriever.search(query, k, newest[:1], window=1) if newest else everywhere
+        if not plan.asked.bounded:
+            return everywhere
+
+        period = admitted(self.retriever.published(), plan.hard.narrowed(plan.asked.since, plan.asked.until), ids, False)
+        inside = self.retriever.search(query, k, period, window=1) if period else []
+        share = self.settings.dates.relevant_share
+        if inside and (not everywhere or inside[0].score >= share * everywhere[0].score):
+            return inside
+        return everywhere
+
+    def sentences_of(self, passages: list[Passage]) -> list[Sent]:
+        out, seen = [], set()
+        for p in passages:
+            meta = self.retriever.articles.get(p.article_id)
+            for s, e in p.sentences or ((p.start, p.end),):
+                text = p.text[s - p.start:e - p.start]
+                if (p.article_id, s) in seen or is_furniture(text, 0 if s < 200 else 9, p.title):
+                    continue
+                seen.add((p.article_id, s))
+                out.append(Sent(p.article_id, p.title, meta.published if meta else None, s, e, text, s,
+                                self.retriever.sentence_before(p.article_id, s)))
+        return out
+
+    def score(self, sents: list[Sent], query: str, intent: str) -> set[str]:
+        """Each sentence's relevance to ``query`` (0.6·cosine + 0.4·IDF overlap of the words
+        that are not only the kind of question: "why", "happen", "summarize"); the stems used."""
+        if not sents:
+            return set()
+        own = set(content_stems(query, intent))
+        vecs = self.retriever.vectors_for([(s.article_id, s.start, s.end, s.text) for s in sents])
+        cos = matvec(vecs, self.retriever.embed_query(query)) if own else np.zeros(len(sents))
+        idf = {t: self.retriever.lexical.idf(t) for t in own}
+        total = sum(idf.values()) or 1.0
+        for s, c in zip(sents, cos):
+            words = set(stems(s.text))
+            if re.match(r"(?:He|She|They|It|His|Her|Their|Its)\b", s.text):
+                words |= set(stems(s.before))
+            s.cos, s.overlap = max(float(c), 0.0), sum(w for t, w in idf.items() if t in words) / total
+            s.relevance = s.score = E_COS * s.cos + E_LEX * s.overlap
+        return own
+
+    def vectors(self, sents: list[Sent]) -> np.ndarray:
+        return self.retriever.vectors_for([(s.article_id, s.start, s.end, s.text) for s in sents])
+
+    def names_found(self, question: str, article_ids) -> bool:
+        """Do the articles mention the question's names (more than half)? A question about
+        someone or something they never name is not about them."""
+        names = question_names(question)
+        if not names:
+            return True
+        terms = frozenset().union(*(self.retriever.article_terms(a) for a in article_ids)) if article_ids else frozenset()
+        titles = " ".join(m.title for a in article_ids if (m := self.retriever.articles.get(a)))
+        return mentions(names, Words(terms | set(stems(titles))))
+
+    @property
+    def threshold(self) -> float:
+        return self.settings.answer.min_score
+
+    # -- answers -----------------------------------------------------------------------
+    def answer(self, plan, parts: list[tuple[Sent, str]], lead: str = "", passages=None, tail: str = "",
+               prefix=None) -> Answer:
+        """``lead`` + ``"quote" [n]`` per part (+ ``tail``); one citation per distinct sentence.
+        ``prefix(i, sent)``: words shown before the i-th quote (e.g. its date)."""
+        numbers: dict[tuple[str, int], int] = {}
+        pieces, cites = [], []
+        for i, (s, quote) in enumerate(parts):
+            key = (s.article_id, s.start)
+            if key not in numbers:
+                numbers[key] = len(numbers) + 1
+                cites.append(self.cite(numbers[key], s))
+            pieces.append((f'{prefix(i, s) if prefix else ""}"{quote}"', numbers[key]))
+        text, markers = cited_text(pieces, lead)
+        if tail:
+            text += tail
+        used = passages if passages is not None else [s.passage() for s, _ in parts]
+        return Answer(text, False, cites, plan.question, used, True, [], "extractive", None, markers)
+
+    def cite(self, n: int, s: Sent) -> Citation:
+        return make_citation(n, s.article_id, s.title, s.text, s.start, s.end, s.score, s.published)
+
+    def refuse(self, plan, about: str | None = None) -> Answer:
+        """The fixed refusal; in a chat about one article it says what that article is about
+        (its lede), so the reader can ask again in its terms."""
+        ans = refusal(plan.question, [])
+        aid = about or (plan.articles[0] if plan.chosen and plan.articles and len(plan.articles) == 1 else None)
+        lede = self.lede(aid) if aid else []
+        if lede:
+            s = lede[0]
+            ans.text = f"{CANNOT_ANSWER} The article is about this: "
+            ans.text, ans.markers = cited_text([(f'"{quoted(s, 240)}"', 1)], ans.text)
+            ans.citations = [self.cite(1, s)]
+        return ans
+
+
+def quoted(s: Sent, limit: int, keep: tuple[int, int] | None = None) -> str:
+    """The sentence as shown: a leading pronoun given its referent; longer than ``limit``,
+    cut to its clauses around ``keep`` (offsets in the sentence that must stay) with "…"."""
+    return with_referent(shortened(s.text, keep, limit), s.before)
+
+
+def fit(chosen: list[Sent], budget: int = BUDGET, first_limit: int = 320, limit: int = 240,
+        keeps: dict | None = None) -> list[tuple[Sent, str]]:
+    """Quotes of ``chosen`` (in that order) while they fit ``budget`` characters; the first
+    always (cut to ``first_limit`` at clause bounds), later ones only whole enough to help."""
+    keeps = keeps or {}
+    out, total = [], 0
+    for i, s in enumerate(chosen):
+        q = quoted(s, first_limit if i == 0 else limit, keeps.get(id(s)))
+        if out and total + len(q) + 6 > budget:
+            continue
+        out.append((s, f"{q}"))
+        total += len(q) + 6
+    return out
+
+
+class Composer(ABC):
+    """Composes the answer for one intent from a plan. Subclasses register by intent name."""
+
+    intent = "base"
+    #: Instruction an LLM answerer gets for this intent (over the composer's passages).
+    instruction = ""
+
+    def __init__(self, reading: Reading):
+        self.reading = reading
+
+    @abstractmethod
+    def compose(self, plan) -> Answer | None:
+        """The answer (or a refusal) for ``plan``; None: not this composer's question after all
+        (the fact reader answers it)."""
+
+    def query(self, plan) -> str:
+        """What relevance is measured against: the standalone question; for a follow-up that
+        stays with the last answer's articles, the turn's query (it carries the last turn)."""
+        return plan.query if plan.follows else plan.question
+
+    def off_topic(self, plan, sents: list[Sent], own: set[str]) -> bool:
+        """Nothing to read, or the best sentence too far from the question's own words (in a
+        chat about one article or a follow-up the reader has chosen what to read: no bar)."""
+        return not sents or (bool(own) and sents[0].relevance < self.reading.threshold
+                             and not plan.scoped and not plan.follows)
+
+    @staticmethod
+    def fresh(plan, sents: list[Sent]) -> list[Sent]:
+        """For a follow-up, the sentences the last answer did not quote (all, if it quoted them all)."""
+        if not plan.said:
+            return sents
+        return [s for s in sents if s.text[:60] not in plan.said] or sents
+
+    def relevant(self, plan, need_names: bool = True) -> tuple[list[Sent], set[str]]:
+        """The candidate sentences scored for relevance, best first, and the question's own
+        words; none when the question names what the articles never mention."""
+        q = self.query(plan)
+        sents = self.reading.candidates(plan, q)
+        if need_names and sents and not plan.follows and not self.reading.names_found(
+                plan.question, list(dict.fromkeys(s.article_id for s in sents))):
+            return [], set()
+        own = self.reading.score(sents, q, self.intent)
+        return sorted(sents, key=lambda s: -s.score), own

@@ -1,0 +1,88 @@
+"""List: "Which films won?", "What are the charges?", "Who attended the talks?" — items
+gathered across sentences and articles, de-duplicated, each with its citation ("The
+Aviator [1], Million Dollar Baby [2] and Sideways [2]"), then the supporting quotes.
+
+Items are taken only where the text itself lists them: capitalised names joined by commas
+and "and"/"or" ("Iran, Syria and Iraq"), or, for "who", the people the sentences name. When
+the sentences list nothing of the kind, the quotes alone answer (no made-up items).
+"""
+from __future__ import annotations
+
+import re
+
+from rag.answerers.cues import PERSON
+from rag.compose import register
+from rag.compose.base import BUDGET, Composer, fit
+from rag.quotes import TITLED
+from rag.text import stems
+from rag.types import Answer
+
+_CAP = r"(?:[A-Z][\w’'.&-]*|\d[\w’'.-]*)(?:\s+(?:of|the|and|de|al-|for|in|on|a)?\s*[A-Z][\w’'.&-]*)*"
+ENUMERATION = re.compile(rf"(?P<items>{_CAP}(?:\s*,\s*{_CAP})*,?\s+(?:and|or)\s+{_CAP})")
+_WHO = re.compile(r"^\W*(?:and\s+)?who\b", re.I)
+#: Words that make a capitalised run a place, body or event, not a person.
+_NOT_PERSON = re.compile(r"\b(?:States|Kingdom|Nations|Union|Republic|Zone|Revolution|East|West|North|South|Force|"
+                         r"Forces|Army|Navy|Embassy|Ministry|Council|Party|House|Government|University|Committee|"
+                         r"Court|Department|Office|Street|Airport|Cup|League|Club|Festival|Awards?|Prize|Company|"
+                         r"Corporation|Group|Bank|Times|News|Post|Street|City|County|Island|Islands|Sea|River|Park|"
+                         r"Minister|President|Ambassador|Secretary|Adviser)$")
+_ROLE_HEAD = re.compile(r"^(?:(?:State|Secretary|Minister|President|Prime|Foreign|Ambassador|Chancellor|Governor|"
+                        r"General|Senator|Deputy|Chief|Judge)\s+)+")
+KEEP = 0.6
+MAX_ITEMS = 6
+MAX_QUOTES = 3
+
+
+@register("list")
+class Listing(Composer):
+    instruction = ("List every item the passages give that answers the question, each with its [n], "
+                   "in one sentence; then nothing else.")
+
+    def compose(self, plan) -> Answer:
+        r = self.reading
+        sents, own = self.relevant(plan)
+        if not sents or sents[0].relevance < r.threshold * (0.8 if plan.scoped or plan.follows else 1.0):
+            return r.refuse(plan)
+        best = sents[0].relevance
+        who = bool(_WHO.match(plan.question))
+        q = set(stems(plan.question))
+        pool = [s for s in sents[:12] if s.relevance >= KEEP * best]
+        for s in pool:
+            s.score = s.relevance + (0.15 if who else 0.1) * min(3, len(_items(s.text, who, q)))
+        chosen = sorted(pool, key=lambda s: -s.score)[:MAX_QUOTES]
+        parts = fit(chosen, BUDGET + 50, first_limit=280, limit=200)
+        return r.answer(plan, parts, lead=_lead(parts, who, q))
+
+
+def _items(text: str, who: bool, question_stems: set[str]) -> list[str]:
+    """Listed names in ``text`` that the question does not already say."""
+    if who:
+        found = [m.group(0) for m in TITLED.finditer(text)]
+        found += [_ROLE_HEAD.sub("", p) for p in PERSON.findall(text) if not _NOT_PERSON.search(p)]
+    else:
+        found = []
+        for m in ENUMERATION.finditer(text):
+            found += [i.strip() for i in re.split(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+", m.group("items")) if i.strip()]
+    out = []
+    for item in found:
+        own = set(stems(item))
+        if own and not own <= question_stems and len(item) <= 60:
+            out.append(item)
+    return out
+
+
+def _lead(parts, who: bool, question_stems: set[str]) -> str:
+    """"A [1], B [1] and C [2]: " — the items, de-duplicated by their last word ("Mr.
+    Crocker" is "Ryan Crocker"), each cited; "" when fewer than two were listed."""
+    seen, items = {}, []
+    for n, (s, quote) in enumerate(parts, start=1):
+        for item in _items(quote, who, question_stems):
+            key = item.split()[-1].lower().strip(".’'")
+            if key in seen:
+                continue
+            seen[key] = n
+            items.append(f"{item} [{n}]")
+    if len(items) < 2:
+        return ""
+    items = items[:MAX_ITEMS]
+    return (", ".join(items[:-1]) + " and " + items[-1] + ": ")

@@ -1,0 +1,93 @@
+"""Reaction / what X said: "What did Crocker say?", "How did Iran react?", "What was the U.S.
+reaction to the offer?" — the statements attributed to the person or group asked about.
+
+A statement is a sentence with an attribution (said, told, criticised, welcomed, rejected,
+warned, called, according to, or a quotation); it counts for X when it names X, or opens
+with "he/she/they" right after a sentence that does. Without a speaker in the question
+("What was the reaction?"), any attributed statement on the question's subject.
+"""
+from __future__ import annotations
+
+import re
+
+from rag.compose import register
+from rag.compose.base import BUDGET, Composer, fit
+from rag.text import stems
+from rag.types import Answer
+
+SAID = re.compile(
+    r"\b(?:said|says|say|told|tells|added|adds|stated|states|criticised|criticized|criticises|criticizes|welcomed|"
+    r"welcomes|rejected|rejects|warned|warns|called|calls|described|describes|argued|argues|claimed|claims|"
+    r"insisted|insists|denied|denies|praised|praises|condemned|condemns|urged|urges|announced|announces|"
+    r"responded|responds|reacted|replied|declined|dismissed|hailed|accused|accuses|blamed|blames|questioned|"
+    r"complained|admitted|acknowledged|confirmed|noted|explained|stressed|vowed|promised|pledged|"
+    r"according to|in a statement|spokes(?:man|woman|person))\b|[“\"][^”\"]{12,}[”\"]", re.I)
+#: "What did X say", "How did X react", "X's reaction", "the reaction of X", "the X reaction"
+_SPEAKER = [
+    re.compile(r"\b(?:did|does|do|has|have|had|was|were|is|are)\s+(?P<who>.+?)\s+(?:say|said|tell|told|think|"
+               r"react|respond|reply|feel|claim|argue|announce|warn|comment|describe|call|explain|add|want|mean)\b", re.I),
+    re.compile(r"\bwhat (?:was|were|is|are) (?P<who>.+?)['’]s? (?:\w+ )?(?:reaction|response|comments?|views?|"
+               r"position|stance|verdict|opinion)\b", re.I),
+    re.compile(r"\b(?:reaction|response|comments?|views?|position|stance|verdict|opinion)s? (?:of|from|by) "
+               r"(?P<who>[^?]+?)(?:\s+(?:to|on|about|regarding)\b|\s*\?|$)", re.I),
+    re.compile(r"\bthe (?P<who>(?:[A-Z][\w.]*\s?)+) (?:reaction|response|position|view)\b"),
+    re.compile(r"\bwho (?:said|criticised|criticized|welcomed|condemned|praised|warned|called|blamed)\b()(?P<who>)", re.I),
+]
+_VAGUE = {"the", "they", "he", "she", "it", "people", "peopl"}
+
+W_SAID, W_SPEAKER = 0.2, 0.35
+KEEP = 0.45
+
+
+def speaker_of(question: str) -> str:
+    for rx in _SPEAKER:
+        m = rx.search(question)
+        if m and m.group("who"):
+            who = re.sub(r"^(?:the|a|an)\s+", "", m.group("who").strip(), flags=re.I)
+            if who.lower() not in _VAGUE:
+                return who
+    return ""
+
+
+@register("reaction")
+class Reaction(Composer):
+    instruction = ("Report what the person or group asked about said or how they reacted, as the passages "
+                   "attribute it (said, told, criticised, welcomed, warned …), naming who said it.")
+
+    def compose(self, plan) -> Answer:
+        r = self.reading
+        sents, own = self.relevant(plan)
+        if self.off_topic(plan, sents, own):
+            return r.refuse(plan)
+        who = speakers(plan.question)
+        best = sents[0].relevance
+        said = []
+        for s in sents:
+            if not SAID.search(s.text) or s.relevance < KEEP * best:
+                continue
+            words = set(stems(s.text))
+            if re.match(r"(?:He|She|They)\b", s.text):
+                words |= set(stems(s.before))
+            s.score = s.relevance + W_SAID + (W_SPEAKER if _names(who, words) else 0.0)
+            said.append(s)
+        if who and said and not any(_names(who, set(stems(s.text)) | set(stems(s.before))) for s in said):
+            said = []  # nobody asked about is quoted: not their reaction
+        said = self.fresh(plan, said)
+        if not said:
+            return r.refuse(plan)
+        chosen = sorted(said, key=lambda s: -s.score)[:3]
+        return r.answer(plan, fit(chosen, BUDGET))
+
+
+def speakers(question: str) -> list[set[str]]:
+    """The stems that name the speaker asked about, in any of its forms ("U.S." is also
+    "American" and "Washington" in news); [] when the question names none."""
+    who = speaker_of(question)
+    forms = [set(stems(who))] if who and stems(who) else []
+    if re.search(r"\bU\.?S\.?A?\b|\bUnited States\b|\bAmerica", who or ""):
+        forms += [set(stems(w)) for w in ("American", "Americans", "Washington")]
+    return forms
+
+
+def _names(forms: list[set[str]], words: set[str]) -> bool:
+    return any(f and f <= words for f in forms)

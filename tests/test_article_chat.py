@@ -1,0 +1,146 @@
+"""Chatting about the sample article (real model, real store): overviews, lists, reasons,
+what next, reactions, definitions, refusals that say what the article is about, follow-ups
+that stay with the article, and summaries from the API, the CLI and the UI handler."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from rag import CANNOT_ANSWER
+
+pytestmark = pytest.mark.slow
+
+LEDE = "The United States and Iran broke a 27-year diplomatic freeze yesterday with a four-hour meeting"
+
+
+def _verbatim(qa, ans):
+    for c in ans.citations:
+        assert qa.article(c.article_id).text[c.start:c.end] == c.quote
+        assert f"[{c.n}]" in ans.text
+
+
+@pytest.mark.parametrize("question", ["What is this article about?", "Summarize the article.", "What's the gist?"])
+def test_an_overview_opens_with_the_lede_never_the_byline(sample_qa, question):
+    ans = sample_qa.ask(question)
+    assert not ans.refused
+    assert ans.text.lstrip('"').startswith("BAGHDAD - " + LEDE)
+    assert "Washington Times" not in ans.text
+    assert len(ans.text) <= 520
+    _verbatim(sample_qa, ans)
+
+
+def test_who_attended_the_talks_names_the_envoys(sample_qa):
+    ans = sample_qa.ask("Who attended the talks?")
+    assert not ans.refused
+    assert "Crocker" in ans.text and "Kazemi" in ans.text
+    _verbatim(sample_qa, ans)
+
+
+def test_what_happens_next_quotes_what_is_still_to_come(sample_qa):
+    ans = sample_qa.ask("What happens next?")
+    assert not ans.refused
+    assert any(w in ans.text for w in ("future", "meet again", "would decide", "follow-up"))
+    _verbatim(sample_qa, ans)
+
+
+def test_how_long_did_the_talks_last_quotes_the_four_hour_meeting(sample_qa):
+    ans = sample_qa.ask("How long did the talks last?")
+    assert not ans.refused
+    assert "four-hour" in ans.text
+    assert not ans.text.startswith("**27-year")
+
+
+def test_no_stray_bold_lead_for_a_reaction_or_a_definition(sample_qa):
+    reaction = sample_qa.ask("What was the U.S. reaction to the offer?")
+    assert not reaction.text.startswith("**Iran")
+    quds = sample_qa.ask("What is the Quds Force?")
+    assert not quds.refused and not quds.text.startswith("**")
+    assert "Quds" in quds.text
+    _verbatim(sample_qa, quds)
+
+
+def test_why_gives_the_reason_not_the_restated_question(sample_qa):
+    ans = sample_qa.ask("Why does Kazemi blame Washington for the chaos?")
+    assert not ans.refused
+    assert "inadequate" in ans.text or "sole responsibility" in ans.text
+
+
+def test_a_question_the_article_does_not_answer_is_refused_with_what_it_is_about(sample_qa):
+    article = sample_qa.articles()[0].id
+    ans = sample_qa.ask("What did the Pope say about climate change?", article_ids=[article])
+    assert ans.refused and ans.text.startswith(CANNOT_ANSWER)
+    assert LEDE in ans.text and ans.citations[0].quote.endswith("meeting on Iraqi security.")
+    _verbatim(sample_qa, ans)
+
+
+def test_a_three_turn_conversation_stays_with_the_article(sample_qa):
+    history = []
+    for question, expected in [("What did Iran offer?", "train and equip"), ("Who made the offer?", "Kazemi"),
+                               ("What happens next?", None)]:
+        ans = sample_qa.ask(question, history)
+        assert not ans.refused, question
+        if expected:
+            assert expected in ans.text, (question, ans.text)
+        history += [{"role": "user", "content": question}, {"role": "assistant", "content": ans.text}]
+
+
+def test_the_plan_reads_the_question_once(sample_qa):
+    plan = sample_qa.understand("What happens next?")
+    assert plan.intent == "next" and plan.articles is not None and len(plan.articles) == 1
+    topic = sample_qa.understand("What's the news about the Quds Force?")
+    assert topic.intent == "overview" and topic.topic == "the Quds Force"
+
+
+def test_summarize_an_article_and_a_topic(sample_qa):
+    article = sample_qa.articles()[0].id
+    ans = sample_qa.summarize([article])
+    assert not ans.refused and LEDE in ans.text
+    _verbatim(sample_qa, ans)
+    assert LEDE in sample_qa.summarize(topic="Iran talks").text
+    assert sample_qa.summarize(topic="Olympic curling results").refused
+
+
+def test_summarize_rejects_an_unknown_article_and_an_empty_topic(sample_qa):
+    from rag.errors import BadInputError, RagError
+
+    with pytest.raises(RagError, match="no article"):
+        sample_qa.summarize(["no-such-id"])
+    with pytest.raises(BadInputError, match="topic is empty"):
+        sample_qa.summarize(topic="  ")
+
+
+def test_rag_summarize_cli(sample_db):
+    out = subprocess.run([sys.executable, "-m", "rag", "summarize", "us-iran-talks-baghdad-2007", "--db", str(sample_db),
+                          "--json"], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert not data["refused"] and LEDE in data["answer"] and data["citations"]
+    bad = subprocess.run([sys.executable, "-m", "rag", "summarize", "nope", "--db", str(sample_db)],
+                         capture_output=True, text=True, timeout=120)
+    assert bad.returncode != 0 and "no article 'nope'" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_the_ui_summarize_button_adds_a_cited_summary(sample_qa):
+    from ui import _Chat
+
+    history, sources = _Chat(sample_qa).summarize([], [], collection=None)
+    assert history[0]["role"] == "user" and history[1]["role"] == "assistant"
+    assert "27-year diplomatic freeze" in history[1]["content"]
+    assert "meeting on Iraqi security" in sources
+
+
+def test_rag_eval_chat_on_the_sample_store(sample_db, tmp_path):
+    path = tmp_path / "chat.json"
+    path.write_text(json.dumps({"items": [
+        {"id": "1", "kind": "overview", "article": "us-iran-talks-baghdad-2007", "store": "article",
+         "question": "What is this article about?", "key": ["27-year diplomatic freeze"], "need": 1},
+        {"id": "2", "kind": "offtopic", "article": "us-iran-talks-baghdad-2007", "store": "article",
+         "question": "Who won the Super Bowl?", "key": [], "need": 0, "expect": "refuse"}]}), encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "rag", "eval", "--chat", str(path), "--db", str(sample_db), "--json"],
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert report["hit"] == 1.0 and report["offtopic_refused"] == 1.0

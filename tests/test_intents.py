@@ -1,0 +1,104 @@
+"""Question understanding without a model: intents, topics, what a follow-up keeps, the
+chat-question format and its hit rule."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from rag.chat_eval import Ask, holds, load_chat, run_chat
+from rag.compose.base import is_furniture
+from rag.errors import BadInputError
+from rag.intents import defined, intent_of, topic_of
+
+
+@pytest.mark.parametrize("question, intent", [
+    ("What is this article about?", "overview"), ("Summarize the article.", "overview"),
+    ("Can you give me a summary?", "overview"), ("What's the news about Brexit?", "overview"),
+    ("What's the latest on the shutdown?", "overview"), ("Tell me about Tony Mendez", "overview"),
+    ("What happened?", "overview"),
+    ("Why?", "reason"), ("Why did Hickenlooper drop out?", "reason"), ("What caused the explosion?", "reason"),
+    ("What is the reason for the delay?", "reason"),
+    ("What happens next?", "next"), ("What will happen to the building?", "next"),
+    ("What are Pelosi's plans for the new term?", "next"),
+    ("What did Crocker say?", "reaction"), ("How did Iran respond?", "reaction"),
+    ("What was the U.S. reaction to the offer?", "reaction"),
+    ("Who attended the talks?", "list"), ("Which states cancelled their primaries?", "list"),
+    ("What are the charges?", "list"), ("What prizes did Conway receive?", "list"),
+    ("What is the Quds Force?", "definition"), ("Who is Ryan Crocker?", "definition"),
+    ("Did Crocker and Kazemi shake hands?", "yesno"),
+    ("How long did the talks last?", "factoid"), ("What did Iran offer?", "factoid"),
+    ("When will the two sides meet again?", "factoid"), ("What do the Iraqis want?", "factoid"),
+    ("What kind of bombs is Iran said to send into Iraq?", "factoid"), ("What was Kazemi's job before?", "factoid"),
+])
+def test_intent_of_news_questions(question, intent):
+    assert intent_of(question) == intent
+
+
+def test_topic_of_an_overview_names_what_it_is_about_or_nothing():
+    assert topic_of("What's the news about Hurricane Humberto?") == "Hurricane Humberto"
+    assert topic_of("Tell me about Tony Mendez") == "Tony Mendez"
+    assert topic_of("What is this article about?") == ""
+    assert topic_of("Summarize the article.") == ""
+    assert defined("What is the Quds Force?") == "the Quds Force"
+    assert defined("What is the reason for the delay?") is None
+
+
+@pytest.mark.parametrize("line, index, furniture", [
+    ("Ad sales boost Time Warner profit", 0, True),  # a headline: no end mark
+    ("Friday, January 4, 2019", 0, True),  # a dateline
+    ("- The Washington Times - Tuesday, May 29, 2007", 0, True),  # a byline
+    ("Quarterly profits at US media giant TimeWarner jumped 76% to $1.13bn.", 1, False),
+    ("Related news", 12, True), ("He said it would not happen again.", 12, False),
+])
+def test_headlines_datelines_and_bylines_are_never_body_text(line, index, furniture):
+    assert is_furniture(line, index, "Ad sales boost Time Warner profit") is furniture
+
+
+def test_a_hit_holds_need_key_phrases_whatever_the_quote_marks():
+    ask = Ask("q", ("Mr. Crocker’s view", "four-hour", "Tehran"), 2)
+    assert holds('"Mr. Crocker\'s view was a four-hour…" [1]', ask)
+    assert not holds('"a four-hour meeting" [1]', ask)
+
+
+def test_chat_questions_are_asked_turn_by_turn_with_history(tmp_path):
+    path = tmp_path / "chat.json"
+    path.write_text(json.dumps({"items": [
+        {"id": "a", "kind": "overview", "article": "x", "store": "article", "question": "What is it about?",
+         "key": ["alpha"], "need": 1},
+        {"id": "b", "kind": "offtopic", "article": "x", "store": "article", "question": "Who won?", "key": [],
+         "need": 0, "expect": "refuse"},
+        {"id": "c", "kind": "conversation", "article": "x", "store": "corpus",
+         "turns": [{"question": "One?", "key": ["alpha"], "need": 1}, {"question": "Two?", "key": ["beta"], "need": 1}]},
+    ]}), encoding="utf-8")
+    items = load_chat(path)
+    seen = []
+
+    def answer(question, history, scope):
+        seen.append((question, len(history), scope))
+        return ("The articles don't say.", True) if question == "Who won?" else ("alpha [1]", False)
+
+    report = run_chat(items, answer, lambda name: f"id-{name}").to_dict()
+    assert seen == [("What is it about?", 0, ["id-x"]), ("Who won?", 0, ["id-x"]), ("One?", 0, None), ("Two?", 2, None)]
+    assert report["questions"] == 4 and report["hit"] == 0.75
+    assert report["offtopic_refused"] == 1.0 and report["later_turns_hit"] == 0.0
+    assert report["per_kind"]["conversation"] == {"n": 2, "hit": 0.5}
+
+
+def test_a_wrong_chat_file_gets_one_clear_message(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"items": [{"id": 1}]}', encoding="utf-8")
+    with pytest.raises(BadInputError, match="not a chat-question file"):
+        load_chat(bad)
+    with pytest.raises(BadInputError, match="no such file"):
+        load_chat(tmp_path / "missing.json")
+
+
+def test_the_shipped_chat_set_covers_every_kind():
+    from pathlib import Path
+
+    items = load_chat(Path(__file__).resolve().parents[1] / "benchmarks" / "chat_questions.json")
+    kinds = {i.kind for i in items}
+    assert len(items) >= 120
+    assert {"overview", "topic", "list", "reason", "next", "reaction", "conversation", "offtopic"} <= kinds
+    assert all(len(i.asks) == 3 for i in items if i.kind == "conversation")
