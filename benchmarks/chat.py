@@ -36,7 +36,9 @@ from make_chat_questions import OUT as QUESTIONS, SAMPLE, SAMPLE_ID, slug, wikin
 
 from rag.chat_eval import load_chat, run_chat  # noqa: E402
 
-SQUAD = ROOT.parent / "shared" / "data" / "squad2-dev-half.json"
+DATA = ROOT.parent / "shared" / "data"
+#: Paragraphs that fill the store up to --pad articles, each its own article.
+PADDING = [DATA / "squad2-dev-half.json", DATA / "squad11-dev-extra.json", DATA / "squadshifts" / "new_wiki_v1.0.json"]
 
 
 def write_corpus(folder: Path, pad: int) -> int:
@@ -49,8 +51,9 @@ def write_corpus(folder: Path, pad: int) -> int:
         (folder / f"{slug(row['title'])}.txt").write_text(f"{row['title']}\n\n{row['text'].strip()}\n", encoding="utf-8")
         n += 1
     if pad > n:
-        data = json.loads(SQUAD.read_text(encoding="utf-8"))["data"]
-        paras = [(a["title"].replace("_", " "), p["context"]) for a in data for p in a["paragraphs"]]
+        paras = [(a["title"].replace("_", " "), p["context"])
+                 for path in PADDING for a in json.loads(path.read_text(encoding="utf-8"))["data"]
+                 for p in a["paragraphs"]]
         for i, (title, text) in enumerate(paras[: pad - n]):
             (folder / f"squad-{i:05d}.txt").write_text(f"{title} ({i})\n\n{text}\n", encoding="utf-8")
             n += 1

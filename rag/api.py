@@ -31,6 +31,13 @@ from rag.types import Answer, Article, Passage
 
 MAX_QUESTION_CHARS = 2000
 
+#: Intents whose composer yields to the trained reader when it is sure of a fact (``_reader_sure``).
+#: Not "why": its answer is a clause the reader gives no short answer for, and it cannot follow a
+#: sentence that refers back ("For this reason, he was not granted bail.").
+READER_FIRST = frozenset({"list", "next", "reaction", "definition"})
+#: …of which these are answered by a clause: no bold short answer leads them.
+CLAUSE_INTENTS = frozenset({"reason", "next", "reaction", "definition"})
+
 
 def clean_question(question) -> str:
     if not isinstance(question, str) or not question.strip():
@@ -222,6 +229,12 @@ class ArticleQA:
         """The intent's composer answers. An LLM writes from the sentences it chose, told what
         kind of answer is wanted. A composer that finds nothing of its kind (no reason given, no
         statement by X) hands the question to the fact reader before refusing."""
+        if plan.intent in READER_FIRST and self._reader_sure(plan):
+            # A reason, a reaction or what comes next is a clause: the quote says it, a bold
+            # fragment ("**Iran**" for the U.S. reaction to the offer) would mislead.
+            yield from self._answer_tries(plan, self._tries(plan, *self._reading()), history, on_passages,
+                                          lead=_lead_fits(plan))
+            return
         ans = composer.compose(plan)
         if ans is None or (ans.refused and plan.intent != "overview"):
             fallback = self._answer_tries(plan, self._tries(plan, *self._reading()), history, on_passages)
@@ -234,11 +247,26 @@ class ArticleQA:
             return
         yield from self._decorated(iter([ans]), plan.asked.latest and not ans.refused, "")
 
-    def _answer_tries(self, plan: Plan, tries, history: list[dict], on_passages) -> Iterator[str | Answer]:
+    def _reader_sure(self, plan: Plan) -> bool:
+        """Is the trained reader sure one retrieved sentence answers (probability at least
+        ``answer.reader_first``)? Then a question that reads like a list, a reason or a
+        reaction is a fact question after all ("What was the BBC hoping an independent firm
+        would do?"), and the reader's answer with its short answer is the better one."""
+        offline = self._offline_answerer()
+        reader = offline.reader() if self.settings.answer.reader_first < 1.0 else None
+        if reader is None:
+            return False
+        passages = next((p for p, *_ in self._tries(plan, *self._reading()) if p), [])
+        cands = offline.read_candidates(reader, plan.question, passages, plan.said) if passages else []
+        return bool(cands) and cands[0].prob >= self.settings.answer.reader_first
+
+    def _answer_tries(self, plan: Plan, tries, history: list[dict], on_passages,
+                      lead: bool = True) -> Iterator[str | Answer]:
         """The first try the answerer does not refuse (an LLM streams from the first non-empty
         one: a call per try would cost too much), its text dated and its sources dated/paged.
         ``on_passages``: told the passages of the try answered from (see ``stream``). When
-        every try is refused, the refusal says what the one article in scope is about."""
+        every try is refused, the refusal says what the one article in scope is about.
+        ``lead``: False leaves out the bold short answer (the question asks for a clause)."""
         first, latest = [], plan.asked.latest
         for passages, note, turn in tries:
             if not passages:
@@ -249,6 +277,7 @@ class ArticleQA:
                 yield from self._decorated(self._stream_llm(turn, passages, history), latest, note, speak=False)
                 return
             ans = self.answerer.answer(turn.question, passages, history, turn.said)
+            ans = ans if lead else without_lead(ans)
             if not ans.refused:
                 on_passages(passages)
                 yield from self._decorated(iter([ans]), latest, note)
@@ -327,6 +356,28 @@ class ArticleQA:
         from rag.langchain import answer_chain
 
         return answer_chain(self)
+
+
+def _lead_fits(plan: Plan) -> bool:
+    """May the reader's bold short answer lead? Not for a clause (a reason, a reaction, what
+    comes next, what something is: "**Iran, specifically its Quds force**" for "What is the
+    Quds Force?"), except a person's role for "Who is <Name>?" ("**Iraqi Prime Minister**")."""
+    from rag.answerers.cues import asks_who_is
+
+    return plan.intent not in CLAUSE_INTENTS or bool(asks_who_is(plan.question))
+
+
+def without_lead(ans: Answer) -> Answer:
+    """The answer without its bold short-answer lead ("**Iran** — "), markers moved with the text."""
+    if not ans.short or not ans.text.startswith("**"):
+        return ans
+    cut = ans.text.find("** — ", 2)
+    if cut < 0:
+        return ans
+    n = cut + len("** — ")
+    ans.text, ans.short = ans.text[n:], None
+    ans.markers = [m - n for m in ans.markers] if ans.markers is not None else None
+    return ans
 
 
 def _ignore(passages) -> None:

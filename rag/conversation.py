@@ -80,9 +80,13 @@ def is_follow_up(question: str, history) -> bool:
 def resolve(question: str, history) -> Turn:
     if not is_follow_up(question, history):
         return Turn(question, question)
-    prev_q = turns(history, "user")[-1]
-    said = re.sub(r"\s*\[\d+\]", "", (turns(history, "assistant") or [""])[-1])
-    asked = standalone(question, prev_q, said)
+    asked_before = turns(history, "user")
+    answers = [re.sub(r"\s*\[\d+\]", "", a) for a in turns(history, "assistant")]
+    prev_q, said = asked_before[-1], (answers or [""])[-1]
+    # Turns before the last one: whom and what the conversation was about when the last turn
+    # names nobody ("Who opposed her?" after "How many votes did she get?").
+    earlier = list(zip(reversed(asked_before[:-1]), reversed(answers[:-1])))
+    asked = standalone(question, prev_q, said, earlier)
     names = [n for n in named_in(said) if n.lower() not in asked.lower()]
     # A follow-up made whole ("What is the capital of it?" → "… of Kenya?") searches for itself;
     # one still leaning on the last turn searches with it, and the names the answer gave.
@@ -102,24 +106,82 @@ _WH = re.compile(r"\b(?:what|who|whom|whose|when|where|why|how|which|did|does|do
 _ELLIPSIS = re.compile(r"^(?:and|but|what about|how about)\s+(?P<rest>.+?)\s*\??$", re.I)
 _PERSONAL = re.compile(r"\b(?:he|she|him)\b", re.I)
 _POSSESSIVE = re.compile(r"\b(?:his|her)\b", re.I)
+#: "her"/"him" as the object: at the end of the question or before a preposition.
+_OBJECT = re.compile(r"\b(?:her|him)\b(?=\s*(?:[?.!,]|$|\s+(?:in|on|at|to|for|from|with|about|after|before|during|as)\b))", re.I)
 _THING = re.compile(r"\b(?:it|they|them)\b", re.I)
 _THINGS = re.compile(r"\b(?:its|their)\b", re.I)
 _DEMONSTRATIVE = re.compile(r"\b(?:that|this|these|those)\s+(?=[a-z]+\b)", re.I)
 _CAPS = re.compile(r"(?:\b(?:the\s+)?[A-Z][\w.’'-]*(?:\s+(?:of\s+|and\s+|al-|de\s+)?[A-Z][\w.’'-]*)*)")
 
 
-def standalone(question: str, prev_q: str, said: str) -> str:
-    """The follow-up with the conversation's focus put where it points (see module doc)."""
+def standalone(question: str, prev_q: str, said: str, earlier=()) -> str:
+    """The follow-up with the conversation's focus put where it points (see module doc).
+    ``earlier``: (question, answer) pairs before the last turn, newest first, looked at when
+    the last turn names no one or nothing to point at."""
     m = _ELLIPSIS.match(question.strip())
     if m and not _WH.search(m.group("rest")):
         return _swap_focus(prev_q, m.group("rest"))
     q = re.sub(r"^(?:and|but|so)\s+", "", question.strip(), flags=re.I)
-    person, thing = _person(said, prev_q), thing_of(prev_q) or _short_of(said)
+    pairs = [(prev_q, said), *earlier]
+    person = whom(pairs)
+    thing = next((t for qq, a in pairs if (t := _thing(qq, a))), None)
     if person:
+        q = _OBJECT.sub(person, q)  # "Who opposed her?": her is the person, not "her …"
         q = _POSSESSIVE.sub(f"{person}'s", _PERSONAL.sub(person, q))
     if thing:
         q = _THINGS.sub(f"{thing}'s", _THING.sub(thing, q))
     return _DEMONSTRATIVE.sub("the ", q)
+
+
+def _thing(question: str, answer: str) -> str | None:
+    """What "it"/"they" points back to after ``question``: the subject of a question asked
+    with a verb ("Where did the earthquake hit?" → "the earthquake"; "Where did the Hong Kong
+    protesters gather on Friday?" → "the Hong Kong protesters"), else its last named thing
+    ("What is the capital of Kenya?" → "Kenya"), else the last answer's bold short answer."""
+    return subject_of(question) or thing_of(question) or _short_of(answer)
+
+
+_AUXILIARY = r"(?:did|does|do|has|have|had|will|would|can|could|should|is|are|was|were)"
+_SUBJECT = re.compile(rf"^\W*(?:(?:and|so|but)\s+)?(?:what|where|when|why|how|who|whom|which)"
+                      rf"(?:\s+(?!{_AUXILIARY}\b)\w+){{0,2}}\s+(?P<aux>{_AUXILIARY})\s+(?P<rest>[^?]+?)\s*\??$", re.I)
+_PRONOUN_START = re.compile(r"^(?:he|she|it|they|we|you|i|him|her|them|his|its|their|this|that|there)\b", re.I)
+_DETERMINER = frozenset("the a an this that these those his her its their some many several both all".split())
+#: Words that may stand between a determiner and the noun of a subject ("the two sides", "the new governor").
+_MODIFIER = frozenset("""new old former top local national federal state last first second third other main
+    young big small large major senior two three four five six seven eight nine ten several few many
+    british american european chinese russian french german indian iranian iraqi israeli""".split())
+_CAPITALISED = re.compile(r"^[A-Z0-9][\w.’'&-]*$")
+
+
+def subject_of(question: str) -> str | None:
+    """The subject of a question asked with a verb ("did/does/will …") when it is a described
+    thing: "the earthquake" in "Where did the earthquake hit?", "the Hong Kong protesters" in
+    "Where did the Hong Kong protesters gather?". None for a copula question ("What is the
+    capital of Kenya?": the asked thing is its complement), a pronoun, or a name ("What year did
+    King Sigismund move his court to Warsaw?": "it" is then the last named thing, ``thing_of``).
+    English puts a determiner, modifiers or names, then one noun; after "did/does/will" the verb
+    is in its base form, so a lowercase word after names is the noun only when plural
+    ("protesters"), and the verb otherwise ("the French and Indian War start")."""
+    m = _SUBJECT.match(question.strip())
+    if not m or m.group("aux").lower() in ("is", "are", "was", "were"):
+        return None
+    words = m.group("rest").split()
+    if len(words) < 3 or words[0].lower() not in _DETERMINER:
+        return None
+    phrase, named = [words[0]], False
+    for i, w in enumerate(words[1:], start=1):
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        if _CAPITALISED.match(w) or (named and w.lower() in ("and", "of", "&") and _CAPITALISED.match(nxt)):
+            phrase.append(w)
+            named = True
+        elif w.lower() in _MODIFIER and not named:
+            phrase.append(w)
+        else:
+            if not named or re.search(r"[a-z]{2,}s$", w):
+                phrase.append(w)  # the noun ("the talks", "the Hong Kong protesters")
+            break
+    subject = " ".join(phrase)
+    return subject if re.search(r"[A-Za-z]{3,}", subject) else None
 
 
 def focus_of(question: str) -> str | None:
@@ -154,9 +216,31 @@ def _short_of(said: str) -> str | None:
     return m.group(1) if m else None
 
 
+_ASKS_WHO = re.compile(r"^\W*(?:(?:and|so|but)\s+)?who(?:m|se)?\b", re.I)
+_NAME = re.compile(r"(?:[A-Z][\w’'.-]+\s?){1,4}")
+
+
+def whom(pairs) -> str | None:
+    """Whom "he"/"she" means, from (question, answer) pairs, newest first. The conversation's
+    person is the one its questions name; an answer's name counts first only when the last
+    question asked "who" ("Who is the U.S. ambassador?" → **Ryan Crocker**): an answer names
+    many people in passing ("New Hampshire", "his son, Wolfgang Van Halen")."""
+    if not pairs:
+        return None
+    (prev_q, said), *_ = pairs
+    short = _short_of(said)
+    if short and (PERSON.fullmatch(short) or (_ASKS_WHO.match(prev_q) and _NAME.fullmatch(short.strip()))):
+        return short
+    for q, _ in pairs:
+        focus = focus_of(q)
+        if focus and PERSON.fullmatch(focus):
+            return focus
+    return next((p for q, a in pairs if (p := _person(a, q))), None)
+
+
 def _person(said: str, prev_q: str) -> str | None:
-    """Whom "he"/"she" means: the last answer's short answer when it is a name, else the
-    first person it named, else the previous question's focus."""
+    """Whom "he"/"she" means in one turn: the answer's short answer when it is a name, else the
+    first person it named, else the question's focus."""
     from rag.quotes import referent
 
     short = _short_of(said)

@@ -72,6 +72,8 @@ _NEXT = re.compile(
     r"|\bwhat (?:are|were|is|was) (?:the |their |his |her |its |[\w.-]+['’]s? )?(?:\w+ )?(?:plans?|next steps?|outlook|prospects|timetable|timeline)\b"
     r"|\bwhat (?:is|are|was|were) (?:\w+ ){0,4}(?:planned|expected|scheduled|due|planning|hoping|going to)\b"
     r"|\bwhat will\b|\bwhat do(?:es)? (?:\w+ ){0,4}(?:plan|intend|hope|expect)\b"
+    r"|\b(?:do|happen|come|go|be) next\b|\bnext for\b|\bwhat (?:might|could|would|may) (?:\w+ ){0,3}(?:do|happen)\b"
+    r"|^\W*(?:and\s+|so\s+)?(?:will|won[’']t|is (?:\w+ ){1,4}(?:going|expected|due|set) to|are (?:\w+ ){1,4}(?:going|expected|due|set) to)\b"
     r"|\bwhat(?:['’]s| is) (?:the )?(?:future|way forward)\b|\bgoing forward\b|\bfrom here\b"
     r"|\bwhere (?:does|do|will) (?:this|that|it|things|they) go\b", re.I)
 
@@ -82,7 +84,7 @@ _REACTION = re.compile(
     rf"\bwhat (?:did|does|do|has|have|had|was|were|is|are) (?:.+? )?(?:{_SAY})\b(?! (?:by|as)\b)"
     r"|\bhow (?:did|does|do|has|have|was|were|is|are) (?:.+? )?(?:react|reacted|respond|responded|reply|replied|"
     r"feel|felt|receive|received|view|viewed|see|saw|take|took|greet|greeted)\b"
-    r"|\breactions?\b|\bresponses?\b|\bresponded\b|\breacted\b"
+    r"|\breactions?\b|\bresponses?\b"
     r"|\bwhat (?:was|were|is|are) (?:the |their |his |her |its )?(?:\w+ ){0,3}(?:comments?|views?|position|stance|"
     r"verdict|opinion|criticism|message|statement|words)\b"
     r"|\bwho (?:said|criticised|criticized|welcomed|condemned|praised|warned|called|spoke|commented|blamed)\b"
@@ -97,7 +99,9 @@ _LIST = re.compile(
     rf"|{_LEAD}(?:what|which|who) (?:are|were) (?:the|some|all|its|his|her|their|those|these)\b(?! (?:\w+ )?(?:reason|cause|name|number|amount|cost|price|date|time|result|score|total|size)\b)"
     r"|\b(?:name|list|enumerate) (?:the|some|all|any|every|a few)\b|^\W*(?:name|list)\b"
     r"|\bwho (?:attended|took part|participated|competed|was there|were there|was present|were present|met|"
-    r"joined|were involved|was involved|were killed|died|were nominated|are nominated|are the)\b"
+    r"joined|were involved|was involved|were killed|died|were nominated|are nominated|are the|responded|helped|"
+    r"were arrested|were injured|were hurt|were charged|testified|voted (?:for|against)|opposed|supported|"
+    r"paid tribute|performed|played|starred)\b"
     r"|\bwhat (?:\w+ ){0,3}(?:include|included|includes)\b"
     r"|\bwhat (?:kinds|types|sorts|examples) of\b|\bwhich (?:ones|of them)\b", re.I)
 

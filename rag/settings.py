@@ -119,6 +119,14 @@ class AnswerSettings(BaseModel):
         "half of the names (capitalised words, acronyms) in the question; off: any retrieved sentence may answer. "
         "Refuses questions about articles that are not in the store (rag/answerers/names.py)."
     )
+    reader_first: float = Field(
+        0.1, description="A list, what-next, reaction or definition question is answered by the trained "
+        "reader (a fact and its short answer) when it rates its best sentence at least this likely to answer; "
+        "below, by the intent's composer (rag/compose/). 1.0: always the composer; 0.0: the reader whenever it "
+        "answers. Chosen on the SQuAD calibration articles (111 such questions, why-questions included: reader 97, "
+        "composer 90, this gate 96 hits) and the chat set (62: reader 45, composer 49, this gate 49); "
+        "benchmarks/RESULTS.md."
+    )
     support_ratio: float = Field(
         0.5, description="A further sentence is quoted when the reader rates it at least this share of the best one."
     )

@@ -144,3 +144,20 @@ def test_rag_eval_chat_on_the_sample_store(sample_db, tmp_path):
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout)
     assert report["hit"] == 1.0 and report["offtopic_refused"] == 1.0
+
+
+def test_a_list_question_the_reader_is_sure_of_keeps_its_short_answer(sample_db):
+    """"Which militias does Iran fund?" reads like a list; the reader is sure of the Mahdi Army
+    sentence, so it answers (with its short answer) unless reader_first says composer always."""
+    from rag import ArticleQA
+    from rag.settings import Settings
+
+    def ask(gate):
+        s = Settings()
+        return ArticleQA(db=sample_db, settings=s.override(answer=s.answer.model_copy(
+            update={"reader_first": gate}))).ask("Which militias does Iran fund?")
+
+    sure, composed = ask(0.0), ask(1.0)
+    assert sure.short is not None and sure.short.text == "Mahdi Army"
+    assert composed.short is None and not composed.refused
+    assert not composed.text.startswith("U.S.")  # "U.S. and Iraqi forces" lists no militias

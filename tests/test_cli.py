@@ -89,3 +89,15 @@ def test_ingest_cli_reports_and_exit_status(runner, tmp_path, fake_settings, mon
     data = json.loads(r.stdout)
     assert {"added", "updated", "unchanged", "removed", "failed"} <= set(data)
     assert len(data["unchanged"]) == 2 and data["failed"] == []
+
+
+def test_every_command_defines_each_option_once():
+    """`rag serve` had --api-key twice (its own key and the LLM's): click warned on every start
+    and the LLM key could not be given as a flag. The LLM's is --llm-api-key everywhere."""
+    from rag.cli.main import main as rag
+
+    for name, command in rag.commands.items():
+        flags = [o for p in command.params for o in p.opts]
+        assert len(flags) == len(set(flags)), (name, flags)
+    serve = rag.commands["serve"]
+    assert {"--api-key", "--llm-api-key"} <= {o for p in serve.params for o in p.opts}

@@ -230,3 +230,23 @@ def test_streamed_citation_numbers_match_the_final_answer(sample_db):
     assert third.start <= ans.citations[0].start and ans.citations[0].end <= third.end
     assert first.start <= ans.citations[1].start and ans.citations[1].end <= first.end
     _valid(qa, ans)
+
+
+def test_an_llm_gets_the_intent_and_the_composers_sentences(sample_db):
+    """"What is this article about?" reaches the model with the overview instruction and the
+    lede as its first passage; its citations are checked as always."""
+    seen = []
+
+    class Recording(GenericFakeChatModel):
+        def _stream(self, messages, *a, **k):
+            seen.append(messages)
+            return super()._stream(messages, *a, **k)
+
+    model = Recording(messages=iter([AIMessage(content="The US and Iran met for four hours [1].")]))
+    qa = ArticleQA(db=sample_db, llm=model)
+    ans = qa.ask("What is this article about?")
+    system, human = seen[0][0].content, seen[0][1].content
+    assert "main event first" in system
+    assert human.index("27-year diplomatic freeze") < human.index("</passage>")
+    assert not ans.refused and ans.citations and "27-year diplomatic freeze" in ans.citations[0].quote
+    _valid(qa, ans)

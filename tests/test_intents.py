@@ -102,3 +102,48 @@ def test_the_shipped_chat_set_covers_every_kind():
     assert len(items) >= 120
     assert {"overview", "topic", "list", "reason", "next", "reaction", "conversation", "offtopic"} <= kinds
     assert all(len(i.asks) == 3 for i in items if i.kind == "conversation")
+
+
+@pytest.mark.parametrize("question, subject", [
+    ("Where did the talks take place?", "the talks"), ("Where did the earthquake hit?", "the earthquake"),
+    ("Where did the Hong Kong protesters gather on Friday?", "the Hong Kong protesters"),
+    ("When did Kenya become an independent country?", None), ("When will the two sides meet again?", "the two sides"),
+    ("When did the French and Indian War start?", "the French and Indian War"),
+    ("What is the capital of Kenya?", None), ("How many votes did she get?", None),
+])
+def test_the_subject_a_follow_ups_it_or_they_points_back_to(question, subject):
+    from rag.conversation import subject_of
+
+    assert subject_of(question) == subject
+
+
+def _history(*turns):
+    out = []
+    for q, a in turns:
+        out += [{"role": "user", "content": q}, {"role": "assistant", "content": a}]
+    return out
+
+
+@pytest.mark.parametrize("question, turns, standalone", [
+    ("How strong was it?", [("Where did the earthquake hit?", '**Puerto Rico** — "A magnitude 5.2 earthquake hit."')],
+     "How strong was the earthquake?"),
+    ("What did they do there?", [("Where did the Hong Kong protesters gather on Friday?", '**the police complex** — "…"')],
+     "What did the Hong Kong protesters do there?"),
+    # the last turn names no one: the one before does ("her" is then the person, not "her …")
+    ("Who opposed her?", [("Who was elected Speaker?", '**Nancy Pelosi** — "Nancy Pelosi was elected."'),
+                          ("How many votes did she get?", '**220** — "She got 220 votes."')], "Who opposed Nancy Pelosi?"),
+    ("What is its population?", [("What is the capital of Kenya?", '**Nairobi** — "…"')], "What is Kenya's population?"),
+])
+def test_follow_ups_are_made_standalone(question, turns, standalone):
+    from rag.conversation import resolve
+
+    assert resolve(question, _history(*turns)).question == standalone
+
+
+def test_list_items_are_only_names_the_text_lists():
+    from rag.compose.lists import _items
+
+    assert _items("The Aviator, Million Dollar Baby and Sideways were nominated.", False, set()) == \
+        ["The Aviator", "Million Dollar Baby", "Sideways"]
+    assert _items("Iran must stop arming militants who attack U.S. and Iraqi forces.", False, set()) == []
+    assert "Mr. Kazemi" in _items("Mr. Crocker and Mr. Kazemi shook hands.", True, set())

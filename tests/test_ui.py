@@ -133,6 +133,18 @@ def test_browser_chat_shows_highlighted_sources(app_url, page):
     (ARTIFACTS / "ui-timing.txt").write_text(f"enter-to-first-text {first:.2f}s\nenter-to-sources {elapsed:.2f}s\n")
 
 
+def test_browser_summarize_button_adds_a_cited_summary(app_url, page):
+    page.goto(app_url)
+    page.wait_for_selector("#summarize", timeout=60_000)
+    page.locator("#summarize").click()
+    page.wait_for_function("document.querySelector('#chat').innerText.includes('27-year diplomatic freeze')",
+                           timeout=60_000)
+    page.wait_for_selector("#sources mark", timeout=60_000)
+    chat = page.locator("#chat").inner_text()
+    assert "Summarize" in chat and "[1]" in chat and "Washington Times" not in chat
+    assert any("diplomatic freeze" in m for m in page.locator("#sources mark").all_inner_texts())
+
+
 def test_browser_scope_limits_the_chat_to_chosen_articles(app_url, page):
     page.goto(app_url)
     page.wait_for_selector("#question textarea", timeout=60_000)

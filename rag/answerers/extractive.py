@@ -84,6 +84,7 @@ class ExtractiveAnswerer(Answerer):
         self.notice = ""  # why the trained reader is not in use, when it should be
         self._reader = None  # loaded once: this runs on every question
         self._words: dict[tuple, Words] = {}  # (revision, article id) → its words, for the names check
+        self._last_read = None  # (question, passages) → the candidates read, for one reuse
 
     def answer(self, question: str, passages: list[Passage], history=None, said: str = "") -> Answer:
         reader = self.reader()
@@ -105,7 +106,7 @@ class ExtractiveAnswerer(Answerer):
         threshold = self.settings.min_score * (FOLLOW_UP_RELAX if said else 1.0)
         if not cands or evidence(cands) < threshold:
             return refusal(question, passages)
-        chosen = self._select(cands)
+        chosen = self._select(_typed_first(cands, lambda c: c.score, HEURISTIC_TYPED_SHARE))
         return self._compose(question, chosen, passages, reader)
 
     def reader(self):
@@ -142,7 +143,17 @@ class ExtractiveAnswerer(Answerer):
 
     def read_candidates(self, reader, question: str, passages: list[Passage], said: str = "") -> list[Candidate]:
         """The heuristic's best candidates, read by the reader, best first (``prob``, ``span``;
-        ``heuristic`` keeps the heuristic score, ``reading`` the reader's raw signals)."""
+        ``heuristic`` keeps the heuristic score, ``reading`` the reader's raw signals). The
+        last reading is kept: asking how sure the reader is, then answering, reads once."""
+        key = (id(reader), question, said, tuple((p.article_id, p.start, p.end) for p in passages))
+        last = self._last_read
+        if last is not None and last[0] == key:
+            return [replace(c) for c in last[1]]
+        cands = self._read_candidates(reader, question, passages, said)
+        self._last_read = (key, [replace(c) for c in cands])
+        return cands
+
+    def _read_candidates(self, reader, question: str, passages: list[Passage], said: str) -> list[Candidate]:
         cands = self.rank(question, passages, said)
         if self.settings.require_names:
             cands = self._naming(question, cands)
@@ -221,19 +232,27 @@ class ExtractiveAnswerer(Answerer):
         return with_referent(shortened(c.text, keep, limit), c.before)
 
     def _fit(self, parts: list[tuple[Candidate, str]], budget: int) -> list[tuple[Candidate, str]]:
-        """Several quotes within ``budget``: the longest is cut (around its own short answer,
-        with "…") while that helps; a part that still does not fit is left out."""
+        """Several quotes within ``budget``: the longest runner-up is cut (around its own short
+        answer, with "…") while that helps, then the best one; a part that still does not fit
+        is left out."""
         size = lambda ps: sum(len(q) + 6 for _, q in ps)  # noqa: E731 - quote marks and "[n]"
         while len(parts) > 1 and size(parts) > budget:
-            for i in sorted(range(len(parts)), key=lambda k: -len(parts[k][1])):
-                c, quote = parts[i]
-                cut = self._quote(c, max(QUOTE_MIN, len(quote) - 40))
-                if len(cut) < len(quote):
-                    parts[i] = (c, cut)
-                    break
-            else:
+            # Runner-ups are cut first: the best sentence stays whole (up to QUOTE_FIRST, as
+            # _quote made it) while a shorter runner-up can make room ("…until Sweden…" lost
+            # "joined the Paris Agreement" when the best was cut first).
+            if not (self._cut_one(parts, range(1, len(parts))) or self._cut_one(parts, [0])):
                 parts.pop()
         return parts
+
+    def _cut_one(self, parts: list[tuple[Candidate, str]], which) -> bool:
+        """Cut the longest quote of ``which`` by ~40 chars (not below QUOTE_MIN); False: none could be."""
+        for i in sorted(which, key=lambda k: -len(parts[k][1])):
+            c, quote = parts[i]
+            cut = self._quote(c, max(QUOTE_MIN, len(quote) - 40))
+            if len(cut) < len(quote):
+                parts[i] = (c, cut)
+                return True
+        return False
 
     # -- scoring -------------------------------------------------------------------
     def rank(self, question: str, passages: list[Passage], said: str = "") -> list[Candidate]:
@@ -379,17 +398,19 @@ def _same_part(best: Candidate, c: Candidate) -> bool:
 #: A candidate holding the asked kind of span (a duration for "how long") goes first when the
 #: reader rates it at least this share of a best candidate that holds none.
 TYPED_SHARE = 0.3
+#: …or at least this share of the heuristic's best score (its scores lie closer together).
+HEURISTIC_TYPED_SHARE = 0.6
 
 
-def _typed_first(cands: list[Candidate]) -> list[Candidate]:
+def _typed_first(cands: list[Candidate], rating=lambda c: c.prob, share: float = TYPED_SHARE) -> list[Candidate]:
     """For a time or amount question ("How long did the talks last?"), an answer must hold a
-    time or amount: when the reader's best sentence holds none ("Mottaki said the talks could
-    lead to future meetings") and a nearly as plausible one does ("…with a four-hour meeting"),
-    that one leads."""
+    time or amount: when the best sentence holds none ("Mottaki said the talks could lead to
+    future meetings") and a nearly as plausible one does ("…with a four-hour meeting"), that
+    one leads. ``rating``: the reader's probability, or the heuristic's score."""
     best = cands[0]
     if best.kind not in SAYS_KIND or best.parts[2] > 0:
         return cands
-    typed = next((c for c in cands[1:] if c.parts[2] > 0 and c.prob >= TYPED_SHARE * best.prob), None)
+    typed = next((c for c in cands[1:] if c.parts[2] > 0 and rating(c) >= share * rating(best)), None)
     if typed is None:
         return cands
     # The reader's own span there was not its answer ("27-year" beside "four-hour"): no bold lead.

@@ -80,7 +80,8 @@ def parse_dates(since, until, as_of) -> dict:
 
 
 def llm_options(f):
-    f = click.option("--api-key", default=None, help="API key (env RAG_LLM_API_KEY, then OPENAI_API_KEY).")(f)
+    f = click.option("--llm-api-key", "api_key", default=None,
+                     help="The LLM endpoint's API key (env RAG_LLM_API_KEY, then OPENAI_API_KEY).")(f)
     f = click.option("--base-url", default=None, help="OpenAI-compatible endpoint URL (env RAG_LLM_BASE_URL).")(f)
     f = click.option("--model", default=None, help="Model name for the --llm backend (e.g. with --llm openai).")(f)
     f = click.option("--llm", default=None, metavar="SPEC",

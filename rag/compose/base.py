@@ -261,9 +261,9 @@ class Composer(ABC):
         (the fact reader answers it)."""
 
     def query(self, plan) -> str:
-        """What relevance is measured against: the standalone question; for a follow-up that
-        stays with the last answer's articles, the turn's query (it carries the last turn)."""
-        return plan.query if plan.follows else plan.question
+        """What relevance is measured against: the turn's query, i.e. the standalone question,
+        plus the last turn for a follow-up that still leans on it ("Why?")."""
+        return plan.query
 
     def off_topic(self, plan, sents: list[Sent], own: set[str]) -> bool:
         """Nothing to read, or the best sentence too far from the question's own words (in a

@@ -18,7 +18,11 @@ from rag.text import stems
 from rag.types import Answer
 
 _CAP = r"(?:[A-Z][\w’'.&-]*|\d[\w’'.-]*)(?:\s+(?:of|the|and|de|al-|for|in|on|a)?\s*[A-Z][\w’'.&-]*)*"
-ENUMERATION = re.compile(rf"(?P<items>{_CAP}(?:\s*,\s*{_CAP})*,?\s+(?:and|or)\s+{_CAP})")
+#: "Iran, Syria and Iraq": names joined by commas and and/or, ending where the list ends (not
+#: "U.S. and Iraqi forces", where the names only describe a noun that follows).
+ENUMERATION = re.compile(rf"(?P<items>{_CAP}(?:\s*,\s*{_CAP})*,?\s+(?:and|or)\s+{_CAP})"
+                         r"(?=\s*(?:[,.;:)!?\"”]|$)|\s+(?:were|was|are|is|have|has|had|will|would|to|in|at|on|for|from|"
+                         r"who|which|that|and|as|with|by|after|before|won|each|all|both|[a-z]+ed)\b)")
 _WHO = re.compile(r"^\W*(?:and\s+)?who\b", re.I)
 #: Words that make a capitalised run a place, body or event, not a person.
 _NOT_PERSON = re.compile(r"\b(?:States|Kingdom|Nations|Union|Republic|Zone|Revolution|East|West|North|South|Force|"

@@ -13,12 +13,15 @@ from __future__ import annotations
 from rag.compose import register
 from rag.compose.base import BUDGET, Composer, Sent, quoted
 from rag.dates import to_day
+from rag.text import stems
 from rag.types import Answer
 
 #: Other articles on the same story: their best passage scores at least this share of the best's.
 SAME_STORY = 0.8
 #: Further stories listed after the best one's lede.
 OTHERS = 2
+#: An article whose headline holds the topic's words ranks up to this much higher.
+W_TITLE = 0.2
 
 
 @register("overview")
@@ -73,6 +76,12 @@ class Overview(Composer):
         best: dict[str, float] = {}
         for p in passages:
             best[p.article_id] = max(best.get(p.article_id, 0.0), p.score)
+        # The story whose headline names the topic is about it; others may only mention it.
+        want = set(stems(query))
+        for a in best:
+            meta = r.retriever.articles.get(a)
+            title = set(stems(meta.title)) if meta else set()
+            best[a] += W_TITLE * (len(want & title) / len(want) if want else 0.0)
         sents = r.sentences_of(passages[:4])
         r.score(sents, query, "overview")
         if not sents or max(s.relevance for s in sents) < r.threshold:

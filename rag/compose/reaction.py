@@ -21,6 +21,7 @@ SAID = re.compile(
     r"insisted|insists|denied|denies|praised|praises|condemned|condemns|urged|urges|announced|announces|"
     r"responded|responds|reacted|replied|declined|dismissed|hailed|accused|accuses|blamed|blames|questioned|"
     r"complained|admitted|acknowledged|confirmed|noted|explained|stressed|vowed|promised|pledged|"
+    r"insist|argue|claim|warn|accuse|believe|believes|believed|think|thinks|thought|want|wants|wanted|"
     r"according to|in a statement|spokes(?:man|woman|person))\b|[“\"][^”\"]{12,}[”\"]", re.I)
 #: "What did X say", "How did X react", "X's reaction", "the reaction of X", "the X reaction"
 _SPEAKER = [
@@ -65,12 +66,9 @@ class Reaction(Composer):
         for s in sents:
             if not SAID.search(s.text) or s.relevance < KEEP * best:
                 continue
-            words = set(stems(s.text))
-            if re.match(r"(?:He|She|They)\b", s.text):
-                words |= set(stems(s.before))
-            s.score = s.relevance + W_SAID + (W_SPEAKER if _names(who, words) else 0.0)
+            s.score = s.relevance + W_SAID + (W_SPEAKER if attributed(s, who) else 0.0)
             said.append(s)
-        if who and said and not any(_names(who, set(stems(s.text)) | set(stems(s.before))) for s in said):
+        if who and said and not any(attributed(s, who) for s in said):
             said = []  # nobody asked about is quoted: not their reaction
         said = self.fresh(plan, said)
         if not said:
@@ -91,3 +89,25 @@ def speakers(question: str) -> list[set[str]]:
 
 def _names(forms: list[set[str]], words: set[str]) -> bool:
     return any(f and f <= words for f in forms)
+
+
+#: Characters around an attribution ("…, Mr. Crocker told reporters") where its speaker is named.
+SPEAKER_BEFORE, SPEAKER_AFTER = 90, 40
+
+
+def attributed(s, forms: list[set[str]]) -> bool:
+    """Is a statement in ``s`` attributed to the speaker (any of ``forms``)? The speaker is
+    named next to an attribution ("Mr. Crocker said", "said Mr. Crocker", "according to the
+    Americans"), or the sentence opens with "He/She/They said…" after one that names them.
+    A mere mention ("…the American accusations", said Mr. Kazemi) is not theirs."""
+    if not forms:
+        return False
+    if re.match(r"(?:He|She|They)\b", s.text) and _names(forms, set(stems(s.before))):
+        return True
+    for m in SAID.finditer(s.text):
+        before = s.text[max(0, m.start() - SPEAKER_BEFORE):m.start()]
+        before = re.split(r"[”\"]", before)[-1]  # "“…,” Mr. Crocker told": not inside the quote before
+        after = " ".join(re.split(r"[“\":]", s.text[m.end():m.end() + SPEAKER_AFTER])[0].split()[:3])
+        if _names(forms, set(stems(before))) or _names(forms, set(stems(after))):
+            return True
+    return False

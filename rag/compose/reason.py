@@ -20,13 +20,15 @@ REASON = re.compile(
     r"blamed (?:on|for)|blames?|blaming|caused by|the cause|the reasons?|reasons? (?:for|why|is|was)|citing|cited|"
     r"amid|following|after|over (?:concerns?|fears?|claims?|allegations?|fears?)|concerns? (?:over|about|that)|"
     r"fears? (?:of|over|that)|since|given that|the result of|resulted from|stemmed from|led to|prompted|triggered|"
-    r"sparked|forced|to (?:help|allow|give|make|ensure|avoid|prevent|protect|stop|reduce|boost|increase|improve|"
+    r"sparked|forced|leading to|lead to|leads to|resulting in|results? in|causing|caused|killed by|died (?:of|from|after)|"
+    r"death (?:of|from)|complications|so (?:that|as)|rationale|reasoning|justification|on the grounds|grounds that|"
+    r"argued that|saying that|explained that|to (?:help|allow|give|make|ensure|avoid|prevent|protect|stop|reduce|boost|increase|improve|"
     r"meet|mark|celebrate|honour|honor|raise|support|save|cut|fund|encourage|attract|end|fight|tackle|address))\b"
     r"|,\s+as\s+(?!well|part|of|a\b|the\b|many|much|long|soon|far|if|though)", re.I)
 
 #: A marked sentence leads when its relevance is at least this share of the best sentence's.
 KEEP = 0.6
-W_MARK = 0.2
+W_MARK = 0.2  # a marked sentence leads over an unmarked one up to this much more relevant
 
 
 @register("reason")
@@ -39,19 +41,34 @@ class Reason(Composer):
         sents, own = self.relevant(plan)
         if self.off_topic(plan, sents, own):
             return r.refuse(plan)
-        best = sents[0].relevance
-        marked = [s for s in sents[:12] if REASON.search(s.text) and s.relevance >= KEEP * best]
+        top = sents[0]
+        marked = [s for s in sents[:12] if REASON.search(s.text) and s.relevance >= KEEP * top.relevance]
         marked = self.fresh(plan, marked)
-        if marked:
-            for s in marked:
-                s.score = s.relevance + W_MARK
-            chosen = sorted(marked, key=lambda s: -s.score)[:2]
-            keeps = {id(s): _marker(s.text) for s in chosen}
-        else:
-            top = sents[0]
-            after = [s for s in sents if s.article_id == top.article_id and s.index == top.index + 1]
-            chosen, keeps = [top, *after[:1]], {}
+        for s in marked:
+            s.score = s.relevance + W_MARK
+        marked.sort(key=lambda s: -s.score)
+        # News gives the why right after the what: the sentence after the one that matches the
+        # question best is the other candidate (when the best one is not itself the reason).
+        after = _next_to(sents, top)
+        chosen = marked[:1] or [top]
+        for s in [after, *marked[1:2]] if chosen[0] is top else [*marked[1:2], after]:
+            if s is not None and s not in chosen and len(chosen) < 2:
+                chosen.append(s)
+        # "For this reason, he was not granted bail.": the reason is the sentence before.
+        if BACK.match(chosen[0].text) and (before := _next_to(sents, chosen[0], -1)) and before not in chosen:
+            chosen = [before, *chosen[:1]]
+        keeps = {id(s): _marker(s.text) for s in chosen}
         return r.answer(plan, fit(chosen, BUDGET, keeps=keeps))
+
+
+#: A sentence whose reason is the one before it.
+BACK = re.compile(r"^\W*(?:For (?:this|that|these|those) reasons?|As a (?:result|consequence)|Because of (?:this|that)|"
+                  r"That(?:['’]s| is) why|This is why|Therefore|Consequently|Hence|Thus|So)\b", re.I)
+
+
+def _next_to(sents, s, step: int = 1):
+    """The sentence ``step`` places after ``s`` in its article, if it is among ``sents``."""
+    return next((o for o in sents if o.article_id == s.article_id and o.index == s.index + step), None)
 
 
 def _marker(text: str) -> tuple[int, int] | None:
