@@ -319,7 +319,10 @@ class _Library:
             except SourceError as e:
                 failed.append((Path(_upload_path(f)).name, str(e)))
         if pasted and pasted.strip():
-            docs.append(pasted_doc(pasted, paste_title))
+            try:
+                docs.append(pasted_doc(pasted, paste_title, self.settings.ui.max_upload_mb))
+            except SourceError as e:
+                failed.append(("pasted text", str(e)))
         return docs, failed
 
     def _fetch(self, url):
@@ -347,7 +350,11 @@ class _Library:
 
     # -- API endpoints (gradio_client) ------------------------------------------------
     def text_api(self, text: str) -> str:
-        return ingest_report(ingest_docs([pasted_doc(text)], self.settings))
+        try:
+            docs, failed = [pasted_doc(text or "", "", self.settings.ui.max_upload_mb)], []
+        except SourceError as e:
+            docs, failed = [], [("pasted text", str(e))]
+        return ingest_report(ingest_docs(docs, self.settings, failed))
 
     def file_api(self, f) -> str:
         try:

@@ -34,9 +34,26 @@ class Fetched:
     charset: str | None
 
 
+#: Longest URL fetched (browsers and servers stop near 8 KB too).
+MAX_URL_CHARS = 8192
+
+
 def check_scheme(url: str) -> None:
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    """An http(s) URL with a host name that can be parsed at all, or one clear reason why not
+    (a broken one is the user's input, not a server error: "http://[::1", "http://☃.com/")."""
+    if len(url) > MAX_URL_CHARS:
+        raise SourceError(f"the URL is over {MAX_URL_CHARS:,} characters; give the page's own address")
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url.strip()):
+        raise SourceError("the URL holds spaces, line breaks or control characters; give the page's address alone")
+    try:
+        parts = urlsplit(url)
+        host, scheme = parts.hostname, parts.scheme.lower()
+        httpx.URL(url)  # what the fetch itself will parse
+        if host:
+            host.encode("idna")
+    except (ValueError, UnicodeError, httpx.InvalidURL) as e:
+        raise SourceError(f"not a valid URL ({str(e)[:120] or type(e).__name__}); check it and try again") from None
+    if scheme not in ("http", "https") or not host:
         raise UnsafeURLError("only http:// and https:// URLs with a host name can be fetched")
 
 
@@ -130,7 +147,7 @@ def fetch(url: str, *, max_bytes: int, deadline: float = 20.0, allow_private: bo
     try:
         with httpx.Client(transport=_Transport(_Backend(clock, allow_private)), follow_redirects=True,
                           max_redirects=max_redirects, trust_env=allow_private, timeout=deadline,
-                          headers={"User-Agent": USER_AGENT}) as client:
+                          headers={"User-Agent": USER_AGENT, "Accept-Encoding": accepted_encodings()}) as client:
             with client.stream("GET", url) as r:
                 if r.status_code >= 400:
                     raise SourceError(f"HTTP {r.status_code} {r.reason_phrase}")
@@ -144,15 +161,85 @@ def fetch(url: str, *, max_bytes: int, deadline: float = 20.0, allow_private: bo
         raise UnsafeURLError("redirected to a URL that is not http:// or https://") from None
     except httpx.HTTPError as e:
         raise SourceError(f"cannot fetch: {e}") from None
+    except (ValueError, UnicodeError) as e:  # a redirect to an address no parser takes
+        raise SourceError(f"cannot fetch: a bad address on the way ({str(e)[:120] or type(e).__name__})") from None
 
 
 def _read_capped(response, limit: int, clock: _Clock) -> bytes:
+    """The body as sent (compressed), capped at ``limit``, then decoded to at most ``limit``
+    bytes: decoding is ours, not httpx's, because httpx decodes a whole chunk before anyone can
+    look at its size (an 841-byte brotli response decoded to 1 GiB in one chunk)."""
     chunks, size = [], 0
-    for chunk in response.iter_bytes():
+    for chunk in response.iter_raw():
         size += len(chunk)
         if size > limit:
             raise SourceError(f"page is over the {limit / 1e6:g} MB limit (RAG_CHUNKING__MAX_FILE_MB)")
         chunks.append(chunk)
         if clock.end < time.monotonic():  # many quick small pieces still end on time
             raise httpx.ReadTimeout("deadline")
-    return b"".join(chunks)
+    return decoded(b"".join(chunks), response.headers.get("content-encoding", ""), limit)
+
+
+#: Most a compressed page may expand (text and HTML compress 5-10×): more is a decompression bomb.
+MAX_RATIO = 100
+
+
+def accepted_encodings() -> str:
+    """What the Accept-Encoding header offers: only what ``decoded`` can stop at a size."""
+    offers = ["gzip", "deflate"]
+    try:
+        import brotli
+
+        if "output_buffer_limit" in (brotli.Decompressor.process.__doc__ or ""):
+            offers.append("br")
+    except ImportError:
+        pass
+    try:
+        import zstandard  # noqa: F401
+
+        offers.append("zstd")
+    except ImportError:
+        pass
+    return ", ".join(offers)
+
+
+def decoded(data: bytes, content_encoding: str, limit: int) -> bytes:
+    """``data`` decoded by each Content-Encoding in turn, never producing more than ``limit``
+    bytes (nor more than ``MAX_RATIO`` times what was sent)."""
+    sent = max(1, len(data))
+    for enc in reversed([e.strip().lower() for e in content_encoding.split(",") if e.strip()]):
+        data = _decode_one(enc, data, limit)
+        if len(data) > limit:
+            raise SourceError(f"page is over the {limit / 1e6:g} MB limit once decompressed (RAG_CHUNKING__MAX_FILE_MB)")
+        if len(data) > MAX_RATIO * sent and len(data) > 1 << 20:
+            raise SourceError(f"the page decompresses to over {MAX_RATIO} times its size: a decompression bomb, refused")
+    return data
+
+
+def _decode_one(encoding: str, data: bytes, limit: int) -> bytes:
+    """At most ``limit + 1`` bytes of ``data`` decoded (one more than allowed says "too big")."""
+    import zlib
+
+    try:
+        if encoding in ("identity", ""):
+            return data
+        if encoding in ("gzip", "x-gzip"):
+            return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, limit + 1)
+        if encoding == "deflate":
+            try:
+                return zlib.decompressobj(zlib.MAX_WBITS).decompress(data, limit + 1)
+            except zlib.error:  # some servers send raw deflate
+                return zlib.decompressobj(-zlib.MAX_WBITS).decompress(data, limit + 1)
+        if encoding == "br" and "br" in accepted_encodings():
+            import brotli
+
+            return brotli.Decompressor().process(data, output_buffer_limit=limit + 1)
+        if encoding == "zstd" and "zstd" in accepted_encodings():
+            import io
+
+            import zstandard
+
+            return zstandard.ZstdDecompressor().stream_reader(io.BytesIO(data)).read(limit + 1)
+    except Exception as e:  # noqa: BLE001 - zlib.error, brotli.error, zstandard.ZstdError: a broken body
+        raise SourceError(f"the page's {encoding} compression is broken ({type(e).__name__})") from None
+    raise SourceError(f"the page uses a compression this fetcher does not decode ({encoding})")

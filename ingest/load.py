@@ -65,32 +65,10 @@ def load_file(path: Path, max_mb: float) -> RawDoc:
     except OSError as e:
         raise SourceError(f"cannot read file: {e.strerror or e}") from None
     if kind == "pdf":
+        from ingest.pdf import pdf_doc
+
         return pdf_doc(str(path), data, path.stem)
     return RawDoc(str(path), kind, decode(data), path.stem)
-
-
-def pdf_doc(source: str, data: bytes, name: str) -> RawDoc:
-    """A PDF's text layer, page by page (pypdf), and its title from the document info."""
-    import io
-    import logging
-
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    logging.getLogger("pypdf").setLevel(logging.ERROR)  # malformed-but-readable files warn loudly
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise SourceError("the PDF is password-protected; save an unprotected copy and ingest that")
-        pages = [p.extract_text() or "" for p in reader.pages]
-        info = reader.metadata
-    except SourceError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as e:
-        raise SourceError(f"not a readable PDF ({type(e).__name__}); check the file or export it again") from None
-    # The info dictionary's creation date is when the file was made, not when the story ran: unused.
-    title = (info.title or "").strip() if info else ""
-    return RawDoc(source, "pdf", "", name, title or None, None, pages)
 
 
 _BOMS = [(codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
@@ -137,6 +115,8 @@ def load_url(url: str, max_mb: float = 20.0, timeout: float = 20.0, allow_privat
                 max_redirects=max_redirects)
     name = url.rstrip("/").rsplit("/", 1)[-1] or url
     if got.content_type.startswith("application/pdf") or got.body.startswith(b"%PDF-"):
+        from ingest.pdf import pdf_doc
+
         return pdf_doc(url, got.body, name)
     try:
         text = got.body.decode(got.charset or "utf-8", errors="replace")

@@ -130,6 +130,9 @@ class Ingestor:
         except SourceError as e:
             self.report.failed.append((source, str(e)))
             return
+        except Exception as e:  # noqa: BLE001 - one bad source fails alone; the run goes on
+            self.report.failed.append((source, _unexpected(e)))
+            return
         self.add_raw(raw)
 
     def add_raw(self, raw: RawDoc) -> None:
@@ -138,6 +141,9 @@ class Ingestor:
             doc = clean(raw)
         except SourceError as e:
             self.report.failed.append((raw.source, str(e)))
+            return
+        except Exception as e:  # noqa: BLE001 - one bad source fails alone; the run goes on
+            self.report.failed.append((raw.source, _unexpected(e)))
             return
         self._stage(doc)
         if sum(len(p.chunks) for p in self.pending) >= FLUSH_CHUNKS:
@@ -232,6 +238,11 @@ class Ingestor:
         root = index_root(self.settings)
         if root is not None:
             index_cache.sync(self.store, None, root, index_cache.keeps_vectors(self.settings))
+
+
+def _unexpected(e: Exception) -> str:
+    """The reason shown for a source that broke a reader in a way no check foresaw."""
+    return f"could not be read ({type(e).__name__}: {str(e)[:200]}); check the file or report it"
 
 
 def is_file_source(source: str) -> bool:

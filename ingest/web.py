@@ -16,6 +16,7 @@ import os
 import threading
 from pathlib import Path
 
+from ingest.errors import SourceError
 from ingest.fetch import UnsafeURLError
 from ingest.load import SUFFIXES, RawDoc, load_file, is_url, load_url
 from ingest.pipeline import IngestReport, Ingestor
@@ -33,9 +34,12 @@ def url_doc(url: str, settings) -> RawDoc:
     return load_url(url, settings.chunking.max_file_mb, f.timeout, f.allow_private_urls, f.max_redirects)
 
 
-def pasted_doc(text: str, title: str = "") -> RawDoc:
-    """Pasted text; the same text pasted twice is one article."""
-    title = (title or "").strip()
+def pasted_doc(text: str, title: str = "", max_mb: float = 20.0) -> RawDoc:
+    """Pasted text; the same text pasted twice is one article. Longer than ``max_mb`` (the upload
+    cap) is refused: a paste is no way around the cap."""
+    if len(text) > max_mb * 1e6 or len(text.encode("utf-8")) > max_mb * 1e6:
+        raise SourceError(f"the pasted text is over the {max_mb:g} MB limit; ingest long articles as files")
+    title = (title or "").strip()[:300]
     body = f"# {title}\n\n{text}" if title else text
     digest = hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
     return RawDoc(f"pasted:{digest}", "markdown", body, title or "Pasted text")

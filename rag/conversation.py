@@ -32,14 +32,22 @@ class Turn:
     said: str = ""  # the previous answer, whose quotes are not worth repeating
 
 
-def text_of(content) -> str:
-    """History content may be a string or (Gradio 6) a list of blocks."""
+#: How deep list-nested content is read (Gradio nests one level; 400 levels broke the stack).
+MAX_NESTING = 8
+
+
+def text_of(content, depth: int = 0) -> str:
+    """History content may be a string or (Gradio 6, OpenAI) a list of blocks; blocks nested
+    deeper than ``MAX_NESTING`` are left out rather than read without end."""
     if isinstance(content, str):
         return content
     if isinstance(content, list):
-        return " ".join(text_of(b.get("text", "") if isinstance(b, dict) else b) for b in content)
+        if depth >= MAX_NESTING:
+            return ""
+        return " ".join(text_of(b.get("text", "") if isinstance(b, dict) else b, depth + 1) for b in content)
     if isinstance(content, dict):
-        return str(content.get("text", ""))
+        text = content.get("text", "")
+        return text if isinstance(text, str) else ""
     return "" if content is None else str(content)
 
 

@@ -139,8 +139,13 @@ class Service:
     """The answering and library logic behind the routes (kept apart from FastAPI's wiring)."""
 
     def __init__(self, qa):
+        from concurrent.futures import ThreadPoolExecutor
+
         self.qa = qa
         self.offline = qa.offline() if qa.answerer.name != "extractive" else qa
+        # URL fetches run here, never on request threads: 45 slow-drip URLs held every request
+        # thread and GET /v1/models waited 17.7 s (the web app's bounded pool, the same size).
+        self.fetches = ThreadPoolExecutor(qa.settings.fetch.workers, thread_name_prefix="fetch")
 
     def models(self) -> list[str]:
         names = [DEFAULT_MODEL, OFFLINE_MODEL]
@@ -181,15 +186,74 @@ def _fallback_note(e: Exception) -> str:
     return f"(The LLM endpoint is unreachable, answered offline: {e}.)\n\n"
 
 
-def create_app(qa, api_key: str = "") -> FastAPI:
-    """The API over ``qa``; with ``api_key`` every request needs ``Authorization: Bearer KEY``."""
+#: Largest request body outside /v1/articles: a chat's history of cited answers is a few KB.
+MAX_CHAT_BODY = 1 << 20
+
+
+#: Host headers a keyless server on loopback answers to: a web page elsewhere that rebinds its
+#: own name to 127.0.0.1 sends its own name, and is refused (DNS rebinding).
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]", "::1"]
+
+
+def create_app(qa, api_key: str = "", loopback_only: bool = False) -> FastAPI:
+    """The API over ``qa``; with ``api_key`` every request needs ``Authorization: Bearer KEY``;
+    ``loopback_only`` (a keyless server bound to loopback) answers only loopback Host headers."""
     app = FastAPI(title="news-rag", description=__doc__.split("\n\n")[0])
     svc = Service(qa)
     _errors(app)
-    _auth(app, api_key)
+    article_cap = int(qa.settings.ui.max_upload_mb * 1e6) + 65536  # pasted text up to the upload cap, JSON-quoted
+    app.add_middleware(BodyLimit, limit=lambda path: article_cap if path.startswith("/v1/articles") else MAX_CHAT_BODY)
+    _auth(app, api_key)  # added last: outermost, so a request without the key is refused before its body is read
+    if loopback_only and not api_key:
+        from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=LOOPBACK_HOSTS)
     _chat_routes(app, svc)
     _article_routes(app, svc)
     return app
+
+
+class BodyLimit:
+    """Refuses a request body over ``limit(path)`` bytes with a 413, before anything parses it:
+    the declared Content-Length is checked first, then the bytes as they arrive (a chunked body
+    declares none). A 100 MB chat body took the server to 2.1 GB when the cut came after parsing."""
+
+    def __init__(self, app, limit):
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "DELETE", "OPTIONS"):
+            return await self.app(scope, receive, send)
+        limit = self.limit(scope["path"])
+        declared = dict(scope["headers"]).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > limit:
+            return await self._too_large(scope, receive, send, limit)
+        body, more = [], True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                return  # the client went away
+            body.append(message.get("body", b""))
+            more = message.get("more_body", False)
+            if sum(map(len, body)) > limit:
+                return await self._too_large(scope, receive, send, limit)
+        whole, sent = b"".join(body), False
+
+        async def replay():
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": whole, "more_body": False}
+            return await receive()
+
+        return await self.app(scope, replay, send)
+
+    @staticmethod
+    async def _too_large(scope, receive, send, limit: int) -> None:
+        size = f"{limit / 1e6:g} MB" if limit >= 1e6 else f"{limit // 1024} KB"
+        response = error_response(413, f"the request body is over {size}; send less (long articles: ingest files "
+                                       "with rag-ingest)", "invalid_request_error", code="request_too_large")
+        await response(scope, receive, send)
 
 
 def _errors(app: FastAPI) -> None:
@@ -271,8 +335,8 @@ def _article_routes(app: FastAPI, svc: Service) -> None:
                                             "chunks": a.chunks} for a in rows]}
 
     @app.post("/v1/articles", status_code=201)
-    def add(req: ArticleRequest):
-        report = _ingest(svc.qa.settings, req)
+    async def add(req: ArticleRequest):
+        report = await _ingest(svc, req)
         if report.failed:
             raise APIError(400, f"not added: {report.failed[0][1]}", param="url" if req.url else "text")
         ids = report.added + report.updated + report.unchanged + [a for _, a in report.duplicates]
@@ -286,16 +350,27 @@ def _article_routes(app: FastAPI, svc: Service) -> None:
         return {"id": article_id, "object": "article", "deleted": True}
 
 
-def _ingest(settings, req: ArticleRequest):
+async def _ingest(svc: Service, req: ArticleRequest):
+    """Pasted text or a URL into the store: the fetch in the bounded fetch pool, the writing on a
+    worker thread; the event loop (and every other request) never waits for either."""
+    import asyncio
+
+    from starlette.concurrency import run_in_threadpool
+
     from ingest.errors import SourceError
     from ingest.web import ingest_docs, pasted_doc, url_doc
 
+    settings = svc.qa.settings
     if bool(req.url) == bool(req.text and req.text.strip()):
         raise APIError(400, "give either 'text' (with an optional 'title') or 'url'", param="text")
     if req.text:
-        return ingest_docs([pasted_doc(req.text, req.title or "")], settings)
-    try:
-        doc = url_doc(req.url, settings)
-    except SourceError as e:
-        raise APIError(400, f"not added: {e}", param="url") from None
-    return ingest_docs([doc], settings)
+        try:
+            doc = pasted_doc(req.text, req.title or "", settings.ui.max_upload_mb)
+        except SourceError as e:
+            raise APIError(413, str(e), param="text") from None
+    else:
+        try:
+            doc = await asyncio.wrap_future(svc.fetches.submit(url_doc, req.url, settings))
+        except SourceError as e:
+            raise APIError(400, f"not added: {e}", param="url") from None
+    return await run_in_threadpool(ingest_docs, [doc], settings)

@@ -25,8 +25,14 @@ STOPWORDS = frozenset(
 )
 
 
+#: Longest "sentence": a run of text longer than this without an end mark (a 5 MB one-line
+#: article, a table dump) is cut at spaces into pieces no longer, so nothing quotes it whole.
+MAX_SENTENCE_CHARS = 1000
+
+
 def sentence_spans(text: str, language: str = "en") -> list[tuple[int, int]]:
-    """Sentence (start, end) offsets into ``text``, whitespace trimmed, paragraphs respected."""
+    """Sentence (start, end) offsets into ``text``, whitespace trimmed, paragraphs respected,
+    none longer than ``MAX_SENTENCE_CHARS``."""
     import sentencex
 
     spans = []
@@ -37,8 +43,21 @@ def sentence_spans(text: str, language: str = "en") -> list[tuple[int, int]]:
         for s, e in _split_lines(text, start, end):
             s, e = _trim(text, s, e)
             if e > s:
-                spans.append((s, e))
+                spans.extend(_bounded(text, s, e))
     return spans
+
+
+def _bounded(text: str, start: int, end: int, limit: int = MAX_SENTENCE_CHARS):
+    """(start, end) cut into pieces of at most ``limit`` characters, at the last space of each."""
+    while end - start > limit:
+        cut = text.rfind(" ", start + limit // 2, start + limit)
+        cut = cut if cut > start else start + limit
+        piece = _trim(text, start, cut)
+        if piece[1] > piece[0]:
+            yield piece
+        start = _trim(text, cut, end)[0]
+    if end > start:
+        yield start, end
 
 
 def _split_lines(text: str, start: int, end: int):

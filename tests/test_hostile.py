@@ -119,3 +119,25 @@ def test_prompt_injection_in_an_article_is_only_ever_quoted(store, qa, tmp_path)
     assert "June" in ans.text
     for c in ans.citations:  # whatever it quotes is the article's own text, at its offsets
         assert qa.article(c.article_id).text[c.start:c.end] == c.quote
+
+
+def test_a_one_line_megabyte_article_is_cut_into_bounded_sentences(tmp_path):
+    from ingest import ingest
+    from rag.api import ArticleQA
+    from rag.text import MAX_SENTENCE_CHARS
+
+    (tmp_path / "oneline.txt").write_text("Harbour news " + "and the crane was red " * 60_000 + "today.\n",
+                                          encoding="utf-8")
+    report = ingest([str(tmp_path / "oneline.txt")], db=tmp_path / "db")
+    assert len(report.added) == 1
+    ans = ArticleQA(db=tmp_path / "db").ask("What colour was the crane?")
+    assert len(ans.text) < 3 * MAX_SENTENCE_CHARS and all(len(c.quote) <= MAX_SENTENCE_CHARS for c in ans.citations)
+
+
+def test_pasted_text_over_the_upload_cap_is_refused():
+    from ingest.errors import SourceError
+    from ingest.web import pasted_doc
+
+    with pytest.raises(SourceError, match="over the 1 MB limit"):
+        pasted_doc("x" * 1_000_001, "", max_mb=1)
+    assert pasted_doc("A short note.", "Title", max_mb=1).content == "# Title\n\nA short note."

@@ -21,15 +21,16 @@ QUESTIONS = [("What did Iran offer?", "train and equip"),
              ("How long did the meeting last?", "four-hour")]
 
 
-@pytest.fixture(scope="module")
-def server(sample_db, tmp_path_factory):
-    db = tmp_path_factory.mktemp("serve") / "db"
-    shutil.copytree(sample_db, db)  # its own copy: one persist dir is never opened by two processes
+def _serve(sample_db, tmp_path_factory, name: str, args: list[str], env: dict | None = None):
+    """`rag serve` on a free port over its own copy of the sample store (one persist dir is never
+    opened by two processes); yields its /v1 URL until the module is done."""
+    db = tmp_path_factory.mktemp(name) / "db"
+    shutil.copytree(sample_db, db)
     port = free_port()
     log = open(db.parent / "serve.log", "wb")
-    proc = subprocess.Popen([sys.executable, "-m", "rag", "serve", "--db", str(db), "--port", str(port),
-                             "--api-key", KEY], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    proc = subprocess.Popen([sys.executable, "-m", "rag", "serve", "--db", str(db), "--port", str(port), *args],
+                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})
     url = f"http://127.0.0.1:{port}/v1"
     deadline = time.time() + 180
     while time.time() < deadline:
@@ -43,6 +44,11 @@ def server(sample_db, tmp_path_factory):
     proc.terminate()
     proc.wait(15)
     log.close()
+
+
+@pytest.fixture(scope="module")
+def server(sample_db, tmp_path_factory):
+    yield from _serve(sample_db, tmp_path_factory, "serve", ["--api-key", KEY])
 
 
 @pytest.fixture(scope="module")
@@ -176,3 +182,96 @@ def test_date_filters_in_the_request(server, client):
     bad = httpx.post(f"{server}/chat/completions", headers={"Authorization": f"Bearer {KEY}"},
                      json={"messages": [{"role": "user", "content": "What did Iran offer?"}], "since": "soon"})
     assert bad.status_code == 400 and bad.json()["error"]["param"] == "since"
+
+
+# -- bounded input: every refusal is one OpenAI-shaped 4xx and the server keeps serving -------
+def _auth():
+    return {"Authorization": f"Bearer {KEY}"}
+
+
+def test_oversized_bodies_are_refused_before_parsing(server):
+    big = b'{"messages": [{"role": "user", "content": "' + b"word " * 400_000 + b'"}]}'  # 2 MB
+    r = httpx.post(f"{server}/chat/completions", content=big, headers={**_auth(), "Content-Type": "application/json"},
+                   timeout=60)
+    assert r.status_code == 413 and r.json()["error"]["code"] == "request_too_large"
+
+    def chunked():  # no Content-Length: counted as it arrives
+        yield b'{"messages": [{"role": "user", "content": "'
+        for _ in range(40):
+            yield b"word " * 10_000
+        yield b'"}]}'
+    r = httpx.post(f"{server}/chat/completions", content=chunked(), headers={**_auth(), "Content-Type": "application/json"},
+                   timeout=60)
+    assert r.status_code == 413
+    r = httpx.post(f"{server}/chat/completions", json={"messages": [{"role": "user", "content": "What did Iran offer?"}]},
+                   headers=_auth(), timeout=60)
+    assert r.status_code == 200 and "train and equip" in r.json()["choices"][0]["message"]["content"]
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "http://a\x00b/", "http://a..b/", "http://\u2603.com/",
+                                 "http://example.com/\r\nX: y", "http://example.com/" + "a" * 70_000])
+def test_broken_urls_are_400s_not_500s(server, url):
+    r = httpx.post(f"{server}/articles", json={"url": url}, headers=_auth(), timeout=60)
+    assert r.status_code == 400, r.text
+    assert r.json()["error"]["message"].startswith("not added:")
+
+
+def test_deeply_nested_content_is_read_to_a_bound(server):
+    content = "What did Iran offer?"
+    for _ in range(600):
+        content = [content]
+    r = httpx.post(f"{server}/chat/completions", json={"messages": [{"role": "user", "content": content}]},
+                   headers=_auth(), timeout=60)
+    assert r.status_code == 400 and "empty" in r.json()["error"]["message"]
+
+
+@pytest.fixture(scope="module")
+def keyless_server(sample_db, tmp_path_factory):
+    """`rag serve` on loopback without a key, allowed to fetch loopback pages (for the drip server)."""
+    yield from _serve(sample_db, tmp_path_factory, "serve-keyless", [],
+                      {"RAG_FETCH__ALLOW_PRIVATE_URLS": "true", "RAG_FETCH__TIMEOUT": "15"})
+
+
+def test_a_keyless_loopback_server_answers_only_loopback_host_names(keyless_server):
+    assert httpx.get(f"{keyless_server}/models", timeout=10).status_code == 200
+    r = httpx.post(f"{keyless_server}/articles", json={"text": "A planted article."},
+                   headers={"Host": "attacker.example"}, timeout=10)
+    assert r.status_code == 400  # DNS rebinding: the page's own name, not ours
+    titles = [a["title"] for a in httpx.get(f"{keyless_server}/articles", timeout=10).json()["data"]]
+    assert "Pasted text" not in titles
+
+
+def test_slow_url_fetches_never_hold_the_other_requests(keyless_server):
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Drip(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            for _ in range(30):
+                try:
+                    self.wfile.write(b"<p>x</p>")
+                    self.wfile.flush()
+                except OSError:
+                    return
+                time.sleep(1)
+
+        def log_message(self, *a):
+            pass
+
+    drip = ThreadingHTTPServer(("127.0.0.1", 0), Drip)
+    threading.Thread(target=drip.serve_forever, daemon=True).start()
+    posts = [threading.Thread(target=lambda i=i: httpx.post(
+        f"{keyless_server}/articles", json={"url": f"http://127.0.0.1:{drip.server_port}/{i}"}, timeout=60))
+        for i in range(48)]
+    for t in posts:
+        t.start()
+    time.sleep(2)
+    t0 = time.perf_counter()
+    assert httpx.get(f"{keyless_server}/models", timeout=30).status_code == 200
+    assert time.perf_counter() - t0 < 2.0
+    drip.shutdown()
+    for t in posts:
+        t.join(70)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from rag.access import open_bind_problem
+from rag.access import is_loopback, open_bind_problem
 from rag.cli.common import llm_options, make_qa, store_options
 
 
@@ -28,7 +28,7 @@ def serve(db, chroma_url, collection, llm, model, base_url, api_key, host, port,
     if problem:
         raise click.UsageError(problem)
     qa = make_qa(db, chroma_url, llm, model, base_url, api_key, collection)
-    app = create_app(qa, api_key=key)
+    app = create_app(qa, api_key=key, loopback_only=is_loopback(host))
     click.echo(f"news-rag API on http://{host}:{port}/v1 · {len(qa.retriever.articles)} article(s) · "
                f"models: news-rag ({qa.answerer.name}), news-rag-extractive"
                + (" · bearer key required" if key else ""), err=True)

@@ -17,7 +17,8 @@ from rag.types import Answer
 REASON = re.compile(
     r"\b(?:because|due to|owing to|thanks to|as a result of|as a consequence of|in order to|so as to|so that|"
     r"in a bid to|in an effort to|aimed at|intended to|designed to|meant to|in response to|in protest (?:at|against|over)|"
-    r"blamed (?:on|for)|blames?|blaming|caused by|the cause|the reasons?|reasons? (?:for|why|is|was)|citing|cited|"
+    r"blamed (?:on|for)|blames?|blaming|caused by|the causes?|causes? of|the reasons?|reasons? (?:for|why|is|was)|"
+    r"citing|cited|"
     r"amid|following|after|over (?:concerns?|fears?|claims?|allegations?|fears?)|concerns? (?:over|about|that)|"
     r"fears? (?:of|over|that)|since|given that|the result of|resulted from|stemmed from|led to|prompted|triggered|"
     r"sparked|forced|leading to|lead to|leads to|resulting in|results? in|causing|caused|killed by|died (?:of|from|after)|"
