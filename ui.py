@@ -14,6 +14,7 @@ import html
 import os
 import re
 import threading
+import time
 from pathlib import Path
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -450,7 +451,7 @@ def main(db, chroma_url, collection, llm, host, port, auth, read_only, allow_pri
     refuse_open_bind(host, logins, insecure_no_auth)
     ensure_articles(settings)
     app = build_app(ArticleQA(settings=settings))
-    app.queue().launch(server_name=host, server_port=port, css=CSS, auth=logins or None,
+    app.queue().launch(server_name=host, server_port=port, css=CSS, auth=SlowedLogins(logins) if logins else None,
                        max_file_size=f"{settings.ui.max_upload_mb:g}mb")
 
 
@@ -470,6 +471,40 @@ def parse_auth(spec: str) -> list[tuple[str, str]]:
             raise click.UsageError("--auth takes USER:PASSWORD (several separated by commas), e.g. --auth ana:s3cret")
         logins.append((user, password))
     return logins
+
+
+class SlowedLogins:
+    """Gradio's login check, slowed down for a name that keeps failing: after ``FREE`` failures
+    within ``WINDOW`` seconds each further wrong password waits ``STEP`` seconds more (up to
+    ``MAX_WAIT``), so 300 guesses take many minutes, not 0.3 s. A right password resets it."""
+
+    FREE, WINDOW, STEP, MAX_WAIT = 3, 300.0, 0.5, 5.0
+
+    def __init__(self, logins: list[tuple[str, str]], sleep=time.sleep, clock=time.monotonic):
+        self.logins, self.sleep, self.clock = dict(logins), sleep, clock
+        self.failures: dict[str, list[float]] = {}
+        self.lock = threading.Lock()
+
+    def __call__(self, username: str, password: str) -> bool:
+        import secrets
+
+        want = self.logins.get(username or "", "")
+        ok = bool(want) and secrets.compare_digest((password or "").encode(), want.encode())
+        key = (username or "")[:100]
+        with self.lock:
+            now = self.clock()
+            recent = [t for t in self.failures.get(key, []) if now - t < self.WINDOW]
+            if ok:
+                self.failures.pop(key, None)
+                return True
+            recent.append(now)
+            self.failures[key] = recent[-50:]
+            if len(self.failures) > 10_000:  # bounded: names that are not logins do not pile up
+                self.failures = {key: recent[-50:]}
+        extra = len(recent) - self.FREE
+        if extra > 0:
+            self.sleep(min(self.MAX_WAIT, self.STEP * extra))
+        return False
 
 
 def refuse_open_bind(host: str, logins, insecure: bool) -> None:

@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
 from ingest.errors import SourceError
-from ingest.fetch import UnsafeURLError, fetch, public_address
+from ingest.fetch import addresses_of, fetch, is_public
 
 MAX_ENTRIES = 1000  # per feed or sitemap: a runaway file is cut, not followed forever
 MAX_SITEMAPS = 20  # child sitemaps read from one sitemap index
@@ -61,13 +61,13 @@ def read_feed(url: str, settings) -> Listing:
         changed = e.get("updated_parsed")
         entries.append(Entry(urljoin(got.url, link), (e.get("title") or "").strip() or None,
                              _day(stamp), _iso(changed)))
-    return Listing(entries, failed, _is_private(got.url))
+    return Listing(entries, failed, intranet(got.hops or (got.url,)))
 
 
 def read_sitemap(url: str, settings) -> Listing:
     """The pages of a sitemap (``urlset``) or of the sitemaps a sitemap index lists."""
     got = _get(url, settings, allow_private=True)
-    private_ok = _is_private(got.url)
+    private_ok = intranet(got.hops or (got.url,))
     root = _xml(got.body)
     if _tag(root) == "sitemapindex":
         entries, failed = [], []
@@ -129,15 +129,17 @@ def _get(url: str, settings, allow_private: bool):
                  allow_private=allow_private, max_redirects=f.max_redirects)
 
 
-def _is_private(url: str) -> bool:
-    parts = urlsplit(url)
-    try:
-        public_address(parts.hostname or "", parts.port or 80)
-    except UnsafeURLError:
-        return True
-    except SourceError:
-        return False
-    return False
+def intranet(hops) -> bool:
+    """May a listing fetched through ``hops`` (the URLs asked for, redirects included) point at
+    private addresses? Only when it lives on the intranet entirely: every address of every hop
+    is private. A host with one public address among private ones, or a public URL that
+    redirects to an intranet feed, is public: a hostile feed cannot unlock intranet pages."""
+    for url in hops:
+        parts = urlsplit(url)
+        found = addresses_of(parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80))
+        if not found or any(is_public(a) for a in found):
+            return False
+    return bool(hops)
 
 
 def _day(stamp) -> str | None:

@@ -32,6 +32,7 @@ class Fetched:
     body: bytes
     content_type: str
     charset: str | None
+    hops: tuple[str, ...] = ()  # every URL asked for, the first one to ``url``
 
 
 #: Longest URL fetched (browsers and servers stop near 8 KB too).
@@ -65,9 +66,18 @@ def is_public(address: str) -> bool:
     return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_loopback or ip.is_link_local)
 
 
+def addresses_of(host: str, port: int) -> list[str]:
+    """Every address ``host`` resolves to ([] when it does not resolve)."""
+    try:
+        return [info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
+    except (socket.gaierror, UnicodeError):
+        return []
+
+
 def public_address(host: str, port: int) -> str:
     """The address to connect to; refused when any address the name resolves to is not public
-    (a name with one private address among public ones is treated as private)."""
+    (a name with one private address among public ones is treated as private). The refusal
+    does not name the address: that would map the intranet for whoever asks."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror:
@@ -76,7 +86,7 @@ def public_address(host: str, port: int) -> str:
     for address in addresses:
         if not is_public(address):
             raise UnsafeURLError(
-                f"'{host}' is a local or private address ({address}): not fetched from the web app "
+                f"'{host}' is a local or private address: not fetched from the web app "
                 "(start it with --allow-private-urls, or RAG_FETCH__ALLOW_PRIVATE_URLS=true, to ingest intranet pages)")
     return addresses[0]
 
@@ -152,7 +162,8 @@ def fetch(url: str, *, max_bytes: int, deadline: float = 20.0, allow_private: bo
                 if r.status_code >= 400:
                     raise SourceError(f"HTTP {r.status_code} {r.reason_phrase}")
                 body = _read_capped(r, max_bytes, clock)
-                return Fetched(str(r.url), body, r.headers.get("content-type", ""), r.charset_encoding)
+                hops = (*(str(h.url) for h in r.history), str(r.url))
+                return Fetched(str(r.url), body, r.headers.get("content-type", ""), r.charset_encoding, hops)
     except httpx.TimeoutException:
         raise SourceError(f"timed out: the whole fetch may take {deadline:g} s (RAG_FETCH__TIMEOUT)") from None
     except httpx.TooManyRedirects:

@@ -118,11 +118,16 @@ class Ingestor:
             self.changed = True
 
     def add_all(self, sources: list[str], progress: Callable[[str], None] | None = None) -> None:
-        """Files (folders expanded) and URLs, one by one, telling ``progress`` after each."""
-        for source in expand(sources):
-            self.add(source)
-            if progress:
-                progress(source)
+        """Files (folders expanded) and URLs, one by one, telling ``progress`` after each. A
+        folder with no file this reads fails with a reason naming what it skipped."""
+        for given in sources:
+            found = expand([given])
+            if not found and not is_url(given):
+                self.report.failed.append((given, nothing_to_read(Path(given).expanduser())))
+            for source in found:
+                self.add(source)
+                if progress:
+                    progress(source)
 
     def add(self, source: str) -> None:
         try:
@@ -238,6 +243,17 @@ class Ingestor:
         root = index_root(self.settings)
         if root is not None:
             index_cache.sync(self.store, None, root, index_cache.keeps_vectors(self.settings))
+
+
+def nothing_to_read(folder: Path) -> str:
+    """Why a folder gave no articles: empty, or only files of kinds this does not read."""
+    from ingest.load import SUFFIXES
+
+    skipped = sorted(f.name for f in folder.rglob("*") if f.is_file())[:5] if folder.is_dir() else []
+    kinds = ", ".join(sorted(set(SUFFIXES)))
+    if not skipped:
+        return f"the folder holds no files; put articles in it ({kinds})"
+    return f"no file this reads ({kinds}) in the folder; skipped: {', '.join(skipped)}"
 
 
 def _unexpected(e: Exception) -> str:

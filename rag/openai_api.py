@@ -195,9 +195,11 @@ MAX_CHAT_BODY = 1 << 20
 LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]", "::1"]
 
 
-def create_app(qa, api_key: str = "", loopback_only: bool = False) -> FastAPI:
+def create_app(qa, api_key: str = "", loopback_only: bool = False, allowed_hosts=(),
+               read_only: bool = False) -> FastAPI:
     """The API over ``qa``; with ``api_key`` every request needs ``Authorization: Bearer KEY``;
-    ``loopback_only`` (a keyless server bound to loopback) answers only loopback Host headers."""
+    ``loopback_only`` (a keyless server bound to loopback) answers only loopback Host headers
+    and ``allowed_hosts``; ``read_only`` answers questions but adds and deletes nothing."""
     app = FastAPI(title="news-rag", description=__doc__.split("\n\n")[0])
     svc = Service(qa)
     _errors(app)
@@ -207,9 +209,9 @@ def create_app(qa, api_key: str = "", loopback_only: bool = False) -> FastAPI:
     if loopback_only and not api_key:
         from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-        app.add_middleware(TrustedHostMiddleware, allowed_hosts=LOOPBACK_HOSTS)
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=[*LOOPBACK_HOSTS, *allowed_hosts])
     _chat_routes(app, svc)
-    _article_routes(app, svc)
+    _article_routes(app, svc, read_only)
     return app
 
 
@@ -323,7 +325,7 @@ def _sse(svc: Service, model: str, items) -> Iterator[str]:
     yield "data: [DONE]\n\n"
 
 
-def _article_routes(app: FastAPI, svc: Service) -> None:
+def _article_routes(app: FastAPI, svc: Service, read_only: bool = False) -> None:
     @app.get("/v1/articles")
     def articles():
         from ingest.web import display_source
@@ -336,6 +338,9 @@ def _article_routes(app: FastAPI, svc: Service) -> None:
 
     @app.post("/v1/articles", status_code=201)
     async def add(req: ArticleRequest):
+        if read_only:
+            raise APIError(403, "this server is read-only (rag serve --read-only): it answers, it adds nothing",
+                           code="read_only")
         report = await _ingest(svc, req)
         if report.failed:
             raise APIError(400, f"not added: {report.failed[0][1]}", param="url" if req.url else "text")
@@ -344,6 +349,8 @@ def _article_routes(app: FastAPI, svc: Service) -> None:
 
     @app.delete("/v1/articles/{article_id}")
     def delete(article_id: str):
+        if read_only:
+            raise APIError(403, "this server is read-only (rag serve --read-only): it deletes nothing", code="read_only")
         if not re.fullmatch(r"[0-9a-f]{16}", article_id):
             raise APIError(404, f"no article with id '{article_id}' (GET /v1/articles lists them)", code="not_found")
         svc.qa.delete(article_id)

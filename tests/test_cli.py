@@ -101,3 +101,33 @@ def test_every_command_defines_each_option_once():
         assert len(flags) == len(set(flags)), (name, flags)
     serve = rag.commands["serve"]
     assert {"--api-key", "--llm-api-key"} <= {o for p in serve.params for o in p.opts}
+
+
+def test_a_folder_with_nothing_to_read_fails_with_what_it_skipped(runner, tmp_path):
+    docs, empty = tmp_path / "docs", tmp_path / "empty"
+    docs.mkdir()
+    empty.mkdir()
+    (docs / "report.docx").write_bytes(b"PK\x03\x04")
+    r = runner.invoke(ingest_command, [str(docs), str(empty), "--db", str(tmp_path / "db")])
+    assert r.exit_code == 1
+    assert "0 added" in r.output and "2 failed" in r.output
+    assert "skipped: report.docx" in r.output and "the folder holds no files" in r.output
+
+
+def test_terminal_output_is_plain_text_when_piped(runner, sample_db):
+    """CliRunner is not a terminal: no Markdown asterisks and no escape codes."""
+    r = runner.invoke(rag, ["ask", "Who is the U.S. ambassador?", "--db", str(sample_db)])
+    assert r.exit_code == 0 and "**" not in r.output and "\x1b[" not in r.output
+    assert "Ryan Crocker" in r.output
+    chat = runner.invoke(rag, ["chat", "--db", str(sample_db)], input="Who is the U.S. ambassador?\n")
+    assert "1 article loaded" in chat.output and "**" not in chat.output and "Ryan Crocker" in chat.output
+
+
+def test_streamed_bold_becomes_terminal_bold():
+    import click
+
+    from rag.cli.chat import BoldStream
+
+    b = BoldStream()
+    shown = "".join(b.feed(p) for p in ["*", "*Ryan ", "Crocker*", "* — “We don’t have…” [1]"]) + b.flush()
+    assert shown == click.style("Ryan ", bold=True) + click.style("Crocker", bold=True) + " — “We don’t have…” [1]"

@@ -223,3 +223,40 @@ def test_the_pause_is_per_host():
     now[0] += 0.25
     polite.wait("https://NEWS.example/c")  # 0.25 s after its last fetch: waits the rest
     assert slept == [0.75]
+
+
+def test_only_a_feed_wholly_on_the_intranet_may_point_at_private_addresses(monkeypatch):
+    """The exact rule: every address of every hop private. A resolver hook gives mixed answers
+    (one public, one private address) and a public feed URL that redirects to an intranet one."""
+    import socket
+
+    from ingest.feeds import intranet
+
+    answers = {"intra.example": ["10.0.0.5"], "mixed.example": ["93.184.216.34", "10.0.0.5"],
+               "public.example": ["93.184.216.34"]}
+
+    def resolve(host, port, *a, **k):
+        if host not in answers:
+            raise socket.gaierror("no such host")
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (addr, port)) for addr in answers[host]]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    assert intranet(["http://intra.example/feed.xml"])
+    assert not intranet(["http://mixed.example/feed.xml"])  # one public address: public
+    assert not intranet(["http://public.example/feed.xml", "http://intra.example/feed.xml"])  # redirected in
+    assert not intranet(["http://nowhere.example/feed.xml"]) and not intranet([])
+
+
+def test_a_feed_redirected_from_a_public_url_keeps_the_public_rule(site, fake_settings, monkeypatch):
+    """read_feed judges the listing by every hop it took, not by where it landed."""
+    import ingest.feeds as feeds
+    from ingest.fetch import Fetched
+
+    body = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>a</title>'
+            f'<link>{site.base}/a1</link></item></channel></rss>').encode()
+    monkeypatch.setattr(feeds, "_get", lambda url, settings, allow_private: Fetched(
+        f"{site.base}/rss.xml", body, "application/rss+xml", "utf-8", ("http://93.184.216.34/feed", f"{site.base}/rss.xml")))
+    assert feeds.read_feed("http://93.184.216.34/feed", fake_settings).private_ok is False
+    monkeypatch.setattr(feeds, "_get", lambda url, settings, allow_private: Fetched(
+        f"{site.base}/rss.xml", body, "application/rss+xml", "utf-8", (f"{site.base}/rss.xml",)))
+    assert feeds.read_feed(f"{site.base}/rss.xml", fake_settings).private_ok is True

@@ -102,3 +102,12 @@ def test_decoding_stops_at_the_limit_for_every_encoding():
         assert decoded(zstandard.ZstdCompressor().compress(page), "zstd", 10_000) == page
         with pytest.raises(SourceError, match="once decompressed"):
             decoded(zstandard.ZstdCompressor().compress(page), "zstd", 4_000)
+
+
+def test_a_refused_private_name_does_not_tell_its_address():
+    from ingest.fetch import UnsafeURLError
+
+    with pytest.raises(UnsafeURLError) as got:
+        fetch("http://localhost:9/", max_bytes=1000, allow_private=False)
+    assert "'localhost' is a local or private address" in str(got.value)
+    assert "127.0.0.1" not in str(got.value) and "::1" not in str(got.value)

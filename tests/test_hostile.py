@@ -121,16 +121,18 @@ def test_prompt_injection_in_an_article_is_only_ever_quoted(store, qa, tmp_path)
         assert qa.article(c.article_id).text[c.start:c.end] == c.quote
 
 
-def test_a_one_line_megabyte_article_is_cut_into_bounded_sentences(tmp_path):
+def test_a_one_line_megabyte_article_is_cut_into_bounded_sentences(tmp_path, fake_settings):
+    """A 1.3 MB line is no sentence: it is stored and quoted in pieces of at most 1,000 chars
+    (the fake embedder: what is measured is the cutting, not the vectors)."""
     from ingest import ingest
     from rag.api import ArticleQA
     from rag.text import MAX_SENTENCE_CHARS
 
     (tmp_path / "oneline.txt").write_text("Harbour news " + "and the crane was red " * 60_000 + "today.\n",
                                           encoding="utf-8")
-    report = ingest([str(tmp_path / "oneline.txt")], db=tmp_path / "db")
+    report = ingest([str(tmp_path / "oneline.txt")], settings=fake_settings)
     assert len(report.added) == 1
-    ans = ArticleQA(db=tmp_path / "db").ask("What colour was the crane?")
+    ans = ArticleQA(settings=fake_settings).ask("What colour was the crane?")
     assert len(ans.text) < 3 * MAX_SENTENCE_CHARS and all(len(c.quote) <= MAX_SENTENCE_CHARS for c in ans.citations)
 
 

@@ -275,3 +275,18 @@ def test_slow_url_fetches_never_hold_the_other_requests(keyless_server):
     drip.shutdown()
     for t in posts:
         t.join(70)
+
+
+def test_read_only_and_allowed_hosts(sample_qa):
+    from fastapi.testclient import TestClient
+
+    from rag.openai_api import create_app
+
+    app = create_app(sample_qa, read_only=True, loopback_only=True, allowed_hosts=["news.lan"])
+    c = TestClient(app, base_url="http://127.0.0.1")
+    for r in (c.post("/v1/articles", json={"text": "A planted article."}), c.delete("/v1/articles/0123456789abcdef")):
+        assert r.status_code == 403 and r.json()["error"]["code"] == "read_only"
+    assert c.get("/v1/models", headers={"Host": "news.lan"}).status_code == 200
+    assert c.get("/v1/models", headers={"Host": "attacker.example"}).status_code == 400
+    ask = c.post("/v1/chat/completions", json={"messages": [{"role": "user", "content": "What did Iran offer?"}]})
+    assert ask.status_code == 200 and "train and equip" in ask.json()["choices"][0]["message"]["content"]

@@ -430,3 +430,21 @@ def test_the_login_can_come_from_rag_ui_auth(monkeypatch):
     settings = ui.app_settings(Settings(), None, None, None, None, None, None)
     assert ui.parse_auth(settings.ui_auth) == [("ana", "s3cret-pass")]
     assert ui.parse_auth(ui.app_settings(Settings(), None, None, None, "bo:pw", None, None).ui_auth) == [("bo", "pw")]
+
+
+def test_failed_logins_are_slowed_down_per_name_and_a_right_one_resets():
+    import ui
+
+    waits, now = [], [0.0]
+    check = ui.SlowedLogins([("ana", "s3cret-pass")], sleep=waits.append, clock=lambda: now[0])
+    assert [check("ana", "wrong") for _ in range(3)] == [False] * 3 and waits == []  # a few typos are free
+    assert not check("ana", "wrong") and not check("ana", "wrong")
+    assert waits == [0.5, 1.0]
+    for _ in range(20):
+        check("ana", "wrong")
+    assert waits[-1] == ui.SlowedLogins.MAX_WAIT  # 300 guesses now take ~25 minutes, not 0.3 s
+    assert check("ana", "s3cret-pass") and not check("bo", "s3cret-pass")
+    waits.clear()
+    assert not check("ana", "wrong") and waits == []  # the right password reset the count
+    now[0] += 1000
+    assert all(not check("ana", "x") for _ in range(3)) and waits == []  # old failures expire

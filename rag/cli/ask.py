@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 
 import click
@@ -10,8 +11,17 @@ from rag.cli.common import date_options, llm_options, make_qa, parse_dates, stor
 from rag.types import Answer
 
 
+def terminal_text(text: str) -> str:
+    """The answer's Markdown bold ("**Ryan Crocker** — …") as terminal bold: click.echo shows it
+    on a terminal and drops the escape codes when the output is piped (plain text)."""
+    return _BOLD.sub(lambda m: click.style(m.group(1), bold=True), text)
+
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
 def render(ans: Answer) -> str:
-    lines = [ans.text]
+    lines = [terminal_text(ans.text)]
     if ans.citations:
         lines.append("")
     for c in ans.citations:

@@ -16,7 +16,12 @@ from rag.cli.common import llm_options, make_qa, store_options
 @click.option("--api-key", "serve_key", default=None, metavar="KEY",
               help="Require 'Authorization: Bearer KEY' on every request (env RAG_API_KEY).")
 @click.option("--insecure-no-auth", is_flag=True, help="Bind to a non-loopback address without a key.")
-def serve(db, chroma_url, collection, llm, model, base_url, api_key, host, port, serve_key, insecure_no_auth):
+@click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
+              help="A Host header a keyless loopback server also answers (besides localhost, 127.0.0.1, [::1]); "
+              "repeatable. Others are refused (DNS rebinding).")
+@click.option("--read-only", is_flag=True, help="Answer questions only: adding and deleting articles is refused (403).")
+def serve(db, chroma_url, collection, llm, model, base_url, api_key, host, port, serve_key, insecure_no_auth,
+          allowed_hosts, read_only):
     """Serve an OpenAI-compatible API: /v1/chat/completions answers with citations."""
     import uvicorn
 
@@ -28,7 +33,7 @@ def serve(db, chroma_url, collection, llm, model, base_url, api_key, host, port,
     if problem:
         raise click.UsageError(problem)
     qa = make_qa(db, chroma_url, llm, model, base_url, api_key, collection)
-    app = create_app(qa, api_key=key, loopback_only=is_loopback(host))
+    app = create_app(qa, api_key=key, loopback_only=is_loopback(host), allowed_hosts=allowed_hosts, read_only=read_only)
     click.echo(f"news-rag API on http://{host}:{port}/v1 · {len(qa.retriever.articles)} article(s) · "
                f"models: news-rag ({qa.answerer.name}), news-rag-extractive"
                + (" · bearer key required" if key else ""), err=True)
