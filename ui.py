@@ -143,7 +143,7 @@ def build_app(qa, read_only: bool | None = None):
                         question = gr.Textbox(label="Question", placeholder="Ask about the articles…",
                                               elem_id="question", scale=4)
                         summarize = gr.Button("Summarize", elem_id="summarize", scale=1, min_width=120)
-                    gr.Examples(EXAMPLES, inputs=question)
+                    examples = gr.Examples(EXAMPLES, inputs=question)
                     scope = gr.CheckboxGroup(label="Limit to articles (none = all)", choices=[], elem_id="scope")
                     with gr.Row():
                         since = gr.Textbox(label="Published since (YYYY-MM-DD)", elem_id="since", max_lines=1)
@@ -153,6 +153,9 @@ def build_app(qa, read_only: bool | None = None):
                     sources = gr.HTML(elem_id="sources")
             question.submit(chat.respond, [question, chatbot, scope, since, until, collection],
                             [chatbot, sources, question], api_name=False)
+            # A click on an example asks it (it used to only fill the box).
+            examples.load_input_event.then(chat.respond, [question, chatbot, scope, since, until, collection],
+                                           [chatbot, sources, question], api_name=False)
             summarize.click(chat.summarize, [chatbot, scope, since, until, collection], [chatbot, sources],
                             api_name=False)
         lib = _Library(qa, libraries)
@@ -161,8 +164,8 @@ def build_app(qa, read_only: bool | None = None):
             victim = gr.Dropdown(label="Delete an article", choices=[], visible=not read_only)
             if not read_only:
                 _library_editing(lib, table, scope, victim, status_md, collection)
-        api_in, api_out = gr.Textbox(visible=False), gr.JSON(visible=False)
-        api_in.submit(lambda q: qa.ask(q).to_dict(), api_in, api_out, api_name="ask")
+        api_in, api_history, api_out = gr.Textbox(visible=False), gr.JSON(None, visible=False), gr.JSON(visible=False)
+        api_in.submit(lambda q, h=None: api_ask(qa, q, h), [api_in, api_history], api_out, api_name="ask")
         if not read_only:
             _ingest_endpoints(lib)
         # Another library: its articles, an empty conversation (answers cite one library only).
@@ -170,6 +173,20 @@ def build_app(qa, read_only: bool | None = None):
                           [table, scope, victim, status_md, chatbot, sources], api_name=False)
         app.load(lib.refresh, collection, [table, scope, victim, status_md], api_name=False)
     return app
+
+
+def api_ask(qa, question, history=None) -> dict:
+    """The ``/ask`` endpoint: a question and, optionally, the conversation so far
+    (``[{"role", "content"}, …]``) → the answer as ``--json`` prints it. Bad input is one line
+    for the caller (gr.Error), not a traceback in the server log."""
+    import gradio as gr
+
+    from rag.errors import RagError
+
+    try:
+        return qa.ask(question or "", history or None).to_dict()
+    except RagError as e:
+        raise gr.Error(str(e)) from None
 
 
 class Libraries:

@@ -11,6 +11,11 @@ WebUI, LibreChat) get cited answers:
 - ``GET/POST /v1/articles``, ``DELETE /v1/articles/{id}``: the library (URLs under the web
   app's rules: public http(s) only).
 
+For Open WebUI (``rag serve --for-open-webui``): source events its citation chips read, no
+footer, and its background task prompts (title, tags, follow-ups) answered in kind
+(``rag.webui``). "Continue Response" gets an empty completion; ``usage`` counts tokens and is
+streamed last when ``stream_options.include_usage`` asks for it.
+
 Errors are OpenAI-shaped: ``{"error": {"message", "type", "param", "code"}}``.
 """
 from __future__ import annotations
@@ -32,6 +37,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from rag.conversation import text_of
 from rag.errors import ArticleNotFoundError, BadInputError, LLMUnavailableError, RagError
 from rag.types import Answer
+from rag.webui import source_chunk, source_items
 
 DEFAULT_MODEL = "news-rag"
 OFFLINE_MODEL = "news-rag-extractive"
@@ -67,6 +73,7 @@ class ChatRequest(BaseModel):
     since: date | None = Field(None, description="Only articles published on or after this date (YYYY-MM-DD).")
     until: date | None = Field(None, description="Only articles published on or before this date (YYYY-MM-DD).")
     as_of: date | None = Field(None, description="Reference date for 'last week' in the question (default today).")
+    stream_options: dict | None = Field(None, description="{'include_usage': true}: a last chunk with the usage.")
 
     def scope(self) -> dict:
         return {"article_ids": self.article_ids, "since": self.since, "until": self.until, "as_of": self.as_of}
@@ -121,11 +128,25 @@ def history_of(messages: list[ChatMessage]) -> tuple[str, list[dict]]:
     return question, history
 
 
-def completion(model: str, text: str, extra: dict) -> dict:
+def tokens(text: str) -> int:
+    """A token count for ``usage``: words and punctuation marks (no model tokenizer is at hand
+    for an extractive answer; close to a BPE count for English prose)."""
+    return len(_TOKEN.findall(text or ""))
+
+
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def usage(prompt: int, text: str) -> dict:
+    done = tokens(text)
+    return {"prompt_tokens": prompt, "completion_tokens": done, "total_tokens": prompt + done}
+
+
+def completion(model: str, text: str, extra: dict, prompt_tokens: int = 0) -> dict:
     return {"id": f"chatcmpl-{uuid.uuid4().hex[:24]}", "object": "chat.completion", "created": int(time.time()),
             "model": model, "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
                                          "finish_reason": "stop", "logprobs": None}],
-            "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}, **extra}
+            "usage": usage(prompt_tokens, text), **extra}
 
 
 def chunk(cid: str, model: str, delta: dict, finish: str | None = None, extra: dict | None = None) -> str:
@@ -143,6 +164,8 @@ class Service:
 
         self.qa = qa
         self.offline = qa.offline() if qa.answerer.name != "extractive" else qa
+        self.footer = qa.settings.sources_footer  # off for front-ends that show source events (Open WebUI)
+        self.events = qa.settings.source_events
         # URL fetches run here, never on request threads: 45 slow-drip URLs held every request
         # thread and GET /v1/models waited 17.7 s (the web app's bounded pool, the same size).
         self.fetches = ThreadPoolExecutor(qa.settings.fetch.workers, thread_name_prefix="fetch")
@@ -302,26 +325,67 @@ def _chat_routes(app: FastAPI, svc: Service) -> None:
 
     @app.post("/v1/chat/completions")
     def chat(req: ChatRequest):
+        from rag.webui import answer_task, task_kind
+
         engine = svc.engine(req.model)
+        prompt = sum(tokens(text_of(m.content)) for m in req.messages)
+        with_usage = bool((req.stream_options or {}).get("include_usage"))
+        turns = [m for m in req.messages if m.role in ("user", "assistant")]
+        if turns and turns[-1].role == "assistant":  # "Continue Response": the answer was whole
+            return _plain(req, "", prompt, with_usage)
         question, history = history_of(req.messages)
+        kind = task_kind(question)
+        if kind:  # a front-end's background task (title, tags, follow-ups): JSON, no search
+            return _plain(req, answer_task(kind, question, svc.qa), prompt, with_usage)
         if req.stream:
             items = svc.stream(engine, question, history, req.scope())
-            return StreamingResponse(_sse(svc, req.model, items), media_type="text/event-stream")
+            return StreamingResponse(_sse(svc, req.model, items, prompt, with_usage), media_type="text/event-stream")
         ans, note = svc.answer(engine, question, history, req.scope())
-        return completion(req.model, note + ans.text + sources_footer(ans), svc.extra(ans))
+        text = note + ans.text + (sources_footer(ans) if svc.footer else "")
+        return completion(req.model, text, {**svc.extra(ans), "sources": source_items(ans)}, prompt)
 
 
-def _sse(svc: Service, model: str, items) -> Iterator[str]:
+def _plain(req: ChatRequest, text: str, prompt: int, with_usage: bool):
+    """A reply that is only text (a task's JSON, an empty continuation), streamed or not."""
+    if not req.stream:
+        return completion(req.model, text, {}, prompt)
     cid = f"chatcmpl-{uuid.uuid4().hex[:24]}"
+
+    def events():
+        yield chunk(cid, req.model, {"role": "assistant", "content": text})
+        yield chunk(cid, req.model, {}, "stop")
+        if with_usage:
+            yield _usage_chunk(cid, req.model, prompt, text)
+        yield "data: [DONE]\n\n"
+    return StreamingResponse(events(), media_type="text/event-stream")
+
+
+def _usage_chunk(cid: str, model: str, prompt: int, text: str) -> str:
+    body = {"id": cid, "object": "chat.completion.chunk", "created": int(time.time()), "model": model,
+            "choices": [], "usage": usage(prompt, text)}
+    return f"data: {json.dumps(body)}\n\n"
+
+
+def _sse(svc: Service, model: str, items, prompt: int = 0, with_usage: bool = False) -> Iterator[str]:
+    """The answer's pieces, then its source events (one per citation, Open WebUI's shape), the
+    last chunk with the citations (and the footer for plain clients), the usage when asked."""
+    cid, text = f"chatcmpl-{uuid.uuid4().hex[:24]}", ""
     yield chunk(cid, model, {"role": "assistant", "content": ""})
     try:
         for item in items:
             if isinstance(item, Answer):
-                yield chunk(cid, model, {"content": sources_footer(item)}, "stop", svc.extra(item))
+                for source in source_items(item) if svc.events else ():
+                    yield source_chunk(cid, model, source)
+                tail = sources_footer(item) if svc.footer else ""
+                text += tail
+                yield chunk(cid, model, {"content": tail}, "stop", svc.extra(item))
             else:
+                text += item
                 yield chunk(cid, model, {"content": item})
     except RagError as e:  # mid-stream: the status line is gone, the error goes in the stream
         yield f"data: {json.dumps({'error': {'message': str(e), 'type': 'server_error'}})}\n\n"
+    if with_usage:
+        yield _usage_chunk(cid, model, prompt, text)
     yield "data: [DONE]\n\n"
 
 

@@ -56,7 +56,18 @@ def shortened(sentence: str, keep: tuple[int, int] | None, limit: int) -> str:
     text = sentence[a:b].strip().lstrip(",;:—- ").rstrip(",;:—- ")
     if a > 0:
         text = _LEAD.sub("", text)
-    return ("…" if a > 0 else "") + text + ("…" if b < len(sentence) else "")
+    return closed(("…" if a > 0 else "") + text + ("…" if b < len(sentence) else ""))
+
+
+def closed(quote: str) -> str:
+    """A shortened quote never leaves a quotation open: a cut inside “…” gets its ” back
+    ("to create “a new military and security…”"), and a ” whose “ was cut gets the “."""
+    opens, closes = quote.count("“"), quote.count("”")
+    if opens > closes:
+        quote += "”" * (opens - closes)
+    elif closes > opens and quote.startswith("…"):
+        quote = "…“" + quote[1:]
+    return quote
 
 
 _LEAD = re.compile(r"^(?:but|and|while|although|though|so|as|which|who|because)\s+", re.I)

@@ -192,6 +192,15 @@ class Settings(BaseSettings):
         "", description="Login for the web app as USER:PASSWORD (several separated by commas); env RAG_UI_AUTH. "
         "Required, with --insecure-no-auth as the only way round it, when the app binds to a non-loopback address."
     )
+    sources_footer: bool = Field(
+        True, description="`rag serve` ends each answer with a 'Sources:' footer for plain chat clients; false for "
+        "front-ends that show source events as citation chips (Open WebUI), so sources are not shown twice."
+    )
+    source_events: bool = Field(
+        False, description="`rag serve` streams one source event per citation (chunks with no choices, Open WebUI's "
+        "citation shape) before [DONE]. Off by default: plain clients that read choices[0] of every chunk would "
+        "break. `rag serve --for-open-webui` turns this on and the footer off."
+    )
     api_key: str = Field(
         "", description="Bearer token `rag serve` requires on every request (Authorization: Bearer KEY); "
         "required when it binds to a non-loopback address."

@@ -95,3 +95,15 @@ def test_a_question_about_an_article_not_stored_is_refused(tmp_path, monkeypatch
 
     monkeypatch.setenv("RAG_ANSWER__REQUIRE_NAMES", "false")  # the check is what refuses it
     assert not ArticleQA(db=tmp_path / "db").ask(trust_fund).refused
+
+
+def test_a_shortened_quote_never_leaves_a_quotation_open():
+    from rag.quotes import closed, shortened
+
+    s = ("Mr. Crocker declined to detail what Mr. Kazemi had said, but the Iranian diplomat said he had offered to "
+         "train and equip the Iraqi army and police to create “a new military and security structure” for Iraq.")
+    for limit in (60, 90, 120, 150):
+        q = shortened(s, (120, 150), limit)
+        assert q.count("“") == q.count("”"), q
+    assert closed("…create “a new military and security…") == "…create “a new military and security…”"
+    assert closed("…security structure” for Iraq.") == "…“security structure” for Iraq."

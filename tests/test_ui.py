@@ -78,6 +78,26 @@ def test_gradio_client_asks_and_ingests(app_url, tmp_path):
     assert "five-day strike" in ans["answer"]
 
 
+def test_gradio_client_follows_up_and_gets_one_line_errors(app_url):
+    from gradio_client import Client
+
+    client = Client(app_url, verbose=False)
+    first = client.predict("What did Iran offer?", api_name="/ask")
+    history = [{"role": "user", "content": "What did Iran offer?"}, {"role": "assistant", "content": first["answer"]}]
+    again = client.predict("Who made that offer?", history, api_name="/ask")
+    assert "Kazemi" in again["answer"]
+    with pytest.raises(Exception, match="the question is empty"):
+        client.predict("", api_name="/ask")
+
+
+def test_clicking_an_example_asks_it(app_url, page):
+    page.goto(app_url)
+    page.wait_for_selector("#question textarea", timeout=60_000)
+    page.get_by_text("What did Iran offer?", exact=True).first.click()
+    page.wait_for_function("document.querySelector('#chat').innerText.includes('train and equip')", timeout=60_000)
+    page.wait_for_selector("#sources mark", timeout=60_000)
+
+
 def test_gradio_client_ingests_a_file(app_url, tmp_path):
     from gradio_client import Client, handle_file
 

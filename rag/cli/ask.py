@@ -26,7 +26,8 @@ def render(ans: Answer) -> str:
         lines.append("")
     for c in ans.citations:
         lines.append(f"[{c.n}] {source_label(c)}")
-        lines.append(textwrap.indent(textwrap.fill(f"“{c.quote}”", 88), "    "))
+        # straight quotes around the quote: it may open or end with its own “ ” (no "invaders.””")
+        lines.append(textwrap.indent(textwrap.fill(f'"{c.quote}"', 88), "    "))
     for flag in ans.flagged:
         lines.append(f"note: {flag}")
     return "\n".join(lines)

@@ -20,8 +20,11 @@ from rag.cli.common import llm_options, make_qa, store_options
               help="A Host header a keyless loopback server also answers (besides localhost, 127.0.0.1, [::1]); "
               "repeatable. Others are refused (DNS rebinding).")
 @click.option("--read-only", is_flag=True, help="Answer questions only: adding and deleting articles is refused (403).")
+@click.option("--for-open-webui", "open_webui", is_flag=True,
+              help="Sources as Open WebUI's citation events instead of a text footer "
+              "(env RAG_SOURCE_EVENTS=true RAG_SOURCES_FOOTER=false).")
 def serve(db, chroma_url, collection, llm, model, base_url, api_key, host, port, serve_key, insecure_no_auth,
-          allowed_hosts, read_only):
+          allowed_hosts, read_only, open_webui):
     """Serve an OpenAI-compatible API: /v1/chat/completions answers with citations."""
     import uvicorn
 
@@ -33,6 +36,8 @@ def serve(db, chroma_url, collection, llm, model, base_url, api_key, host, port,
     if problem:
         raise click.UsageError(problem)
     qa = make_qa(db, chroma_url, llm, model, base_url, api_key, collection)
+    if open_webui:
+        qa.settings = qa.settings.override(source_events=True, sources_footer=False)
     app = create_app(qa, api_key=key, loopback_only=is_loopback(host), allowed_hosts=allowed_hosts, read_only=read_only)
     click.echo(f"news-rag API on http://{host}:{port}/v1 · {len(qa.retriever.articles)} article(s) · "
                f"models: news-rag ({qa.answerer.name}), news-rag-extractive"
