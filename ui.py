@@ -57,13 +57,25 @@ def ensure_articles(settings) -> None:
 
 
 # -- rendering (all article text escaped) ------------------------------------------------
-def sources_html(qa, ans) -> str:
+def sources_html(qa, ans, k: int | None = None, earlier: str = "") -> str:
+    """The Sources panel: this answer's sources (answer ``k`` of the chat) on top, the earlier
+    answers' below (the last ``KEEP_ANSWERS``), so an older answer's ``[n]`` still leads to its
+    own source n."""
     if ans.refused or not ans.citations:
-        return '<p class="refused">No sources: the articles don\'t answer this.</p>'
-    return "".join(_source(qa, c) for c in ans.citations)
+        body = '<p class="refused">No sources: the articles don\'t answer this.</p>'
+    else:
+        body = "".join(_source(qa, c, k) for c in ans.citations)
+    if k is None:
+        return body
+    older = earlier.split(_SECTION)[1:KEEP_ANSWERS] if earlier and _SECTION in earlier else []
+    return f'{_SECTION} id="answer-{k}"><h4>Answer {k}</h4>{body}</section>' + "".join(_SECTION + o for o in older)
 
 
-def _source(qa, c) -> str:
+_SECTION = '<section class="answer-sources"'
+KEEP_ANSWERS = 10
+
+
+def _source(qa, c, k: int | None = None) -> str:
     from rag.errors import ArticleNotFoundError
 
     try:
@@ -74,16 +86,18 @@ def _source(qa, c) -> str:
     after = text[c.end:c.end + 200]
     date = f" · {html.escape(c.published)}" if c.published else " · undated"
     date += f" · p. {c.page}" if c.page else ""
-    return (f'<div class="source" id="source-{c.n}"><b>[{c.n}] {html.escape(c.title)}</b>{date}'
+    anchor = f"source-{k}-{c.n}" if k is not None else f"source-{c.n}"
+    return (f'<div class="source" id="{anchor}"><b>[{c.n}] {html.escape(c.title)}</b>{date}'
             f'<p>…{html.escape(before)}<mark>{html.escape(c.quote)}</mark>{html.escape(after)}…</p></div>')
 
 
 _MARK = re.compile(r"\[(\d+)\]")
 
 
-def answer_markdown(ans) -> str:
+def answer_markdown(ans, k: int | None = None) -> str:
     """The answer as Markdown: its words escaped, the short answer in bold, and only the
-    answerer's own ``[n]`` markers turned into links to their sources."""
+    answerer's own ``[n]`` markers turned into links to their sources (answer ``k``'s own, in
+    the panel of all answers' sources)."""
     if ans.refused:
         return f"*{_escape(ans.text)}*"
     text, lead, start = ans.text, "", 0
@@ -93,18 +107,18 @@ def answer_markdown(ans) -> str:
         lead = f"{_escape(text[:at])}**{_escape(ans.short.text)}** — "
         start = at + len(bold)
     markers = ans.markers if ans.markers is not None else [m.start() for m in _MARK.finditer(text)]
-    body = _linked(text, sorted(markers), start)
+    body = _linked(text, sorted(markers), start, f"source-{k}-" if k is not None else "source-")
     notes = "".join(f"\n\n> note: {_escape(f)}" for f in ans.flagged)
     return lead + body + notes
 
 
-def _linked(text: str, markers: list[int], start: int) -> str:
+def _linked(text: str, markers: list[int], start: int, anchor: str = "source-") -> str:
     out, at = [], start
     for pos in markers:
         m = _MARK.match(text, pos)
         if not m or pos < at:
             continue
-        out += [_escape(text[at:pos]), f"[\\[{m.group(1)}\\]](#source-{m.group(1)})"]
+        out += [_escape(text[at:pos]), f"[\\[{m.group(1)}\\]](#{anchor}{m.group(1)})"]
         at = m.end()
     return "".join(out) + _escape(text[at:])
 
@@ -151,13 +165,12 @@ def build_app(qa, read_only: bool | None = None):
                 with gr.Column(scale=2):
                     gr.Markdown("### Sources")
                     sources = gr.HTML(elem_id="sources")
-            question.submit(chat.respond, [question, chatbot, scope, since, until, collection],
-                            [chatbot, sources, question], api_name=False)
-            # A click on an example asks it (it used to only fill the box).
-            examples.load_input_event.then(chat.respond, [question, chatbot, scope, since, until, collection],
-                                           [chatbot, sources, question], api_name=False)
-            summarize.click(chat.summarize, [chatbot, scope, since, until, collection], [chatbot, sources],
+            asking = [question, chatbot, scope, since, until, collection, sources]
+            question.submit(chat.respond, asking, [chatbot, sources, question], api_name=False)
+            summarize.click(chat.summarize, [chatbot, scope, since, until, collection, sources], [chatbot, sources],
                             api_name=False)
+            # A click on an example asks it (it used to only fill the box).
+            examples.load_input_event.then(chat.respond, asking, [chatbot, sources, question], api_name=False)
         lib = _Library(qa, libraries)
         with gr.Tab("Library"):
             table = gr.Dataframe(headers=["title", "source", "published", "chunks", "id"], interactive=False)
@@ -231,7 +244,7 @@ class _Chat:
             return f"**{n} article(s)** · answering with **offline extractive answerer** ({qa.answerer.describe()})"
         return f"**{n} article(s)** · answering with **LLM: {_escape(qa.answerer.name)}**"
 
-    def respond(self, message, history, selected, since=None, until=None, collection=None):
+    def respond(self, message, history, selected, since=None, until=None, collection=None, shown=""):
         """One question: the answer streams into the chat, its sources into the side panel.
         ``since``/``until``: the date range (YYYY-MM-DD, empty = open); ``collection``: the library."""
         import gradio as gr
@@ -247,22 +260,22 @@ class _Chat:
         dates = {"since": (since or "").strip() or None, "until": (until or "").strip() or None}
         try:
             qa = self.libraries.get(collection)
-            yield from self._stream(qa, message, history, ids, dates)
+            yield from self._stream(qa, message, history, ids, dates, shown)
         except LLMUnavailableError as e:  # fall back to the offline answerer and say so
             offline = qa.offline()
             history[-1]["content"] = ""
             gr.Warning(f"{e} — answering offline instead.")
-            shown = gr.update()
-            for _, shown, _ in self._stream(offline, message, history, ids, dates):
-                yield history, shown, ""
+            panel = gr.update()
+            for _, panel, _ in self._stream(offline, message, history, ids, dates, shown):
+                yield history, panel, ""
             # The toast fades; the answer itself keeps saying where it came from.
             history[-1]["content"] += "\n\n*(The LLM endpoint is unreachable: answered offline.)*"
-            yield history, shown, ""
+            yield history, panel, ""
         except RagError as e:
             history[-1]["content"] = f"error: {_escape(str(e))}"
             yield history, "", ""
 
-    def summarize(self, history, selected, since=None, until=None, collection=None):
+    def summarize(self, history, selected, since=None, until=None, collection=None, shown=""):
         """The "Summarize" button: a cited summary of the articles in scope (all: the newest)
         joins the conversation, its sources the side panel."""
         from rag.errors import RagError
@@ -277,25 +290,31 @@ class _Chat:
         except RagError as e:
             history.append({"role": "assistant", "content": f"error: {_escape(str(e))}"})
             return history, ""
-        history.append({"role": "assistant", "content": answer_markdown(ans)})
-        return history, sources_html(qa, ans)
+        k = _answers(history) + 1
+        history.append({"role": "assistant", "content": answer_markdown(ans, k)})
+        return history, sources_html(qa, ans, k, shown or "")
 
     @staticmethod
-    def _stream(engine, message, history, ids, dates=None):
+    def _stream(engine, message, history, ids, dates=None, shown=""):
         import gradio as gr
 
         from rag.types import Answer
 
         prior = history[:-2]
-        text = ""
+        text, k = "", _answers(history)
         for item in engine.stream(message, history=prior, article_ids=ids, **(dates or {})):
             if isinstance(item, Answer):
-                history[-1]["content"] = answer_markdown(item)
-                yield history, sources_html(engine, item), ""
+                history[-1]["content"] = answer_markdown(item, k)
+                yield history, sources_html(engine, item, k, shown or ""), ""
             else:
                 text += item
                 history[-1]["content"] = partial_markdown(text)
                 yield history, gr.update(), ""
+
+
+def _answers(history) -> int:
+    """How many answers the chat holds (the one being made included, once it is there)."""
+    return sum(1 for m in history or [] if isinstance(m, dict) and m.get("role") == "assistant")
 
 
 class _Library:

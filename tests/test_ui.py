@@ -90,6 +90,22 @@ def test_gradio_client_follows_up_and_gets_one_line_errors(app_url):
         client.predict("", api_name="/ask")
 
 
+def test_each_answer_keeps_its_own_sources(app_url, page):
+    """After a follow-up, the first answer's [1] still leads to the first answer's source 1."""
+    page.goto(app_url)
+    page.wait_for_selector("#question textarea", timeout=60_000)
+    _ask(page, "What did Iran offer?")
+    box = page.locator("#question textarea")
+    box.fill("How long did the meeting last?")
+    box.press("Enter")
+    page.wait_for_selector("#sources #source-2-1", timeout=60_000)
+    first = page.locator("#sources #source-1-1 mark").inner_text()
+    second = page.locator("#sources #source-2-1 mark").inner_text()
+    assert "offered" in first and "four-hour" in second
+    assert page.locator("#chat a[href='#source-1-1']").count() >= 1
+    assert page.locator("#chat a[href='#source-2-1']").count() >= 1
+
+
 def test_clicking_an_example_asks_it(app_url, page):
     page.goto(app_url)
     page.wait_for_selector("#question textarea", timeout=60_000)
@@ -148,7 +164,7 @@ def test_browser_chat_shows_highlighted_sources(app_url, page):
     marks = page.locator("#sources mark").all_inner_texts()
     assert any("train and equip" in m for m in marks)
     assert "[1]" in page.locator("#chat").inner_text()
-    page.locator("#chat a[href='#source-1']").first.click()
+    page.locator("#chat a[href='#source-1-1']").first.click()
     page.screenshot(path=str(ARTIFACTS / "answered-sample-question.png"), full_page=True)
     (ARTIFACTS / "ui-timing.txt").write_text(f"enter-to-first-text {first:.2f}s\nenter-to-sources {elapsed:.2f}s\n")
 
