@@ -378,3 +378,33 @@ def test_continue_response_is_a_clean_empty_completion(webui_server):
     assert "".join(c["choices"][0]["delta"].get("content", "") for c in chunks if c["choices"]) == ""
     plain = httpx.post(f"{server}/chat/completions", json={**body, "stream": False}, headers=_auth(), timeout=60)
     assert plain.status_code == 200 and plain.json()["choices"][0]["message"]["content"] == ""
+
+
+def test_no_input_gets_a_500(server):
+    """Seeded fuzzing: random bytes, broken JSON, wrong types and the known triggers, on every
+    route; each answer is a 4xx (or 200) in the OpenAI shape, never a 500, and the server lives."""
+    import json
+    import random
+
+    rng = random.Random(7)
+    shapes = [
+        lambda: rng.randbytes(rng.randint(0, 400)),
+        lambda: json.dumps({"messages": rng.choice([None, 1, "x", [], [1], [{"role": 1}], [{"content": "q"}]])}).encode(),
+        lambda: json.dumps({"messages": [{"role": "user", "content": rng.choice(["", " ", "\x00", "?" * 5000, {"a": 1}])}],
+                            "stream": rng.choice([True, False, "yes", None])}).encode(),
+        lambda: json.dumps({"messages": [{"role": "user", "content": "q"}], "since": rng.choice(["2007-13-40", 5, "x"]),
+                            "article_ids": rng.choice(["abc", [1], None])}).encode(),
+        lambda: json.dumps({"url": rng.choice(["http://[::1", "http://a..b/", "javascript:x", "http://\u2603.com/", 5,
+                                               "http://" + "a" * 9000])}).encode(),
+        lambda: json.dumps({"text": rng.choice([None, 5, ["x"], ""]), "title": rng.choice([None, 7, "t" * 400])}).encode(),
+        lambda: b'{"messages": [' * 200,
+    ]
+    for i in range(120):
+        path = rng.choice(["/chat/completions", "/articles"])
+        body = rng.choice(shapes)()
+        r = httpx.post(f"{server}{path}", content=body, headers={**_auth(), "Content-Type": "application/json"},
+                       timeout=60)
+        assert r.status_code < 500, (i, path, body[:200], r.text[:300])
+        if r.status_code >= 400:
+            assert set(r.json()["error"]) >= {"message", "type"}
+    assert httpx.get(f"{server}/models", headers=_auth(), timeout=10).status_code == 200
