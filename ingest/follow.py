@@ -75,7 +75,7 @@ def one_round(settings, sources: list[str], feeds: list[str], sitemaps: list[str
               progress: Callable[[str], None] | None = None, prune: bool = False) -> IngestReport:
     """Files/URLs, then every feed and sitemap, in one ingestion run."""
     run = Ingestor(settings, embedder=embedder)
-    run.add_all(sources, progress)
+    run.add_all(sources, progress, pruning=prune)
     polite = Polite(settings.fetch.host_delay)  # one per round: several feeds of one site share it
     for readers, urls in ((read_feed, feeds), (read_sitemap, sitemaps)):
         for url in urls:

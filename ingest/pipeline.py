@@ -117,12 +117,14 @@ class Ingestor:
             self.report.repaired_chunks = self.store.repair()
             self.changed = True
 
-    def add_all(self, sources: list[str], progress: Callable[[str], None] | None = None) -> None:
+    def add_all(self, sources: list[str], progress: Callable[[str], None] | None = None,
+                pruning: bool = False) -> None:
         """Files (folders expanded) and URLs, one by one, telling ``progress`` after each. A
-        folder with no file this reads fails with a reason naming what it skipped."""
+        folder with no file this reads fails with a reason naming what it skipped (not when
+        ``pruning``: emptying a folder and pruning is how its articles are removed)."""
         for given in sources:
             found = expand([given])
-            if not found and not is_url(given):
+            if not found and not is_url(given) and not (pruning and Path(given).expanduser().is_dir()):
                 self.report.failed.append((given, nothing_to_read(Path(given).expanduser())))
             for source in found:
                 self.add(source)
@@ -275,7 +277,7 @@ def ingest(sources: list[str] | str, db: str | Path | None = None, prune: bool =
                                                  collection=collection)
     given = [sources] if isinstance(sources, str) else list(sources)
     run = Ingestor(settings)
-    run.add_all(given, progress)
+    run.add_all(given, progress, pruning=prune)
     if prune:
         run.prune(given)
     return run.finish()

@@ -131,3 +131,15 @@ def test_streamed_bold_becomes_terminal_bold():
     b = BoldStream()
     shown = "".join(b.feed(p) for p in ["*", "*Ryan ", "Crocker*", "* — “We don’t have…” [1]"]) + b.flush()
     assert shown == click.style("Ryan ", bold=True) + click.style("Crocker", bold=True) + " — “We don’t have…” [1]"
+
+
+def test_emptying_a_folder_and_pruning_removes_its_articles_without_a_failure(runner, tmp_path, monkeypatch):
+    monkeypatch.setenv("RAG_EMBEDDING__BACKEND", "fake")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "note.md").write_text("# Note\n\nThe harbour reopened on Monday after the storm.\n", encoding="utf-8")
+    db = str(tmp_path / "db")
+    assert runner.invoke(ingest_command, [str(folder), "--db", db]).exit_code == 0
+    (folder / "note.md").unlink()
+    r = runner.invoke(ingest_command, [str(folder), "--db", db, "--prune"])
+    assert r.exit_code == 0 and "1 removed" in r.output and "0 failed" in r.output, r.output
