@@ -488,7 +488,26 @@ def main(db, chroma_url, collection, llm, host, port, auth, read_only, allow_pri
     ensure_articles(settings)
     app = build_app(ArticleQA(settings=settings))
     app.queue().launch(server_name=host, server_port=port, css=CSS, auth=SlowedLogins(logins) if logins else None,
+                       app_kwargs={"middleware": guards(settings, host, bool(logins))},
                        max_file_size=f"{settings.ui.max_upload_mb:g}mb")
+
+
+def guards(settings, host: str, has_login: bool) -> list:
+    """What stands in front of the app, before Gradio parses anything: a request-body limit
+    (the upload cap and 1 MB for the form around it; a 30 MB paste is refused, not parsed) and,
+    for a login-free app on loopback, loopback Host names only (DNS rebinding)."""
+    from starlette.middleware import Middleware
+
+    from rag.access import is_loopback
+    from rag.openai_api import LOOPBACK_HOSTS, BodyLimit
+
+    cap = int(settings.ui.max_upload_mb * 1e6) + (1 << 20)
+    out = [Middleware(BodyLimit, limit=lambda _path: cap)]
+    if is_loopback(host) and not has_login:
+        from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+        out.append(Middleware(TrustedHostMiddleware, allowed_hosts=[*LOOPBACK_HOSTS, *settings.ui.allowed_hosts]))
+    return out
 
 
 def app_settings(base, db, chroma_url, llm, auth, read_only, allow_private_urls):

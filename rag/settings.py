@@ -170,6 +170,11 @@ class DateSettings(BaseModel):
 class UISettings(BaseModel):
     read_only: bool = Field(False, description="Chat only: no uploads, URLs, pasted text or deletes (public demos).")
     max_upload_mb: float = Field(20.0, description="Largest file the web app accepts (Gradio refuses bigger uploads).")
+    allowed_hosts: list[str] = Field(
+        default_factory=list, description="Host names a login-free web app on loopback answers besides localhost, "
+        "127.0.0.1 and [::1] (e.g. the name a reverse proxy on the same machine forwards); others get 400, "
+        "against DNS rebinding. Env RAG_UI__ALLOWED_HOSTS='[\"news.lan\"]'."
+    )
 
 
 class Settings(BaseSettings):

@@ -448,3 +448,25 @@ def test_failed_logins_are_slowed_down_per_name_and_a_right_one_resets():
     assert not check("ana", "wrong") and waits == []  # the right password reset the count
     now[0] += 1000
     assert all(not check("ana", "x") for _ in range(3)) and waits == []  # old failures expire
+
+
+def _raw_request(url: str, head: str) -> str:
+    """Send ``head`` (request line and headers, no body) and return the status line."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=20) as s:
+        s.sendall(head.encode())
+        return s.recv(4096).decode("latin-1").split("\r\n", 1)[0]
+
+
+def test_the_app_refuses_huge_bodies_before_reading_them_and_foreign_host_names(app):
+    """A 30 MB paste is refused on its declared size (nothing is read or parsed); a login-free
+    app on loopback answers only loopback Host names (DNS rebinding)."""
+    port = app.port
+    status = _raw_request(app.url, f"POST /gradio_api/queue/join HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                                   "Content-Type: application/json\r\nContent-Length: 30000000\r\n\r\n")
+    assert " 413 " in status, status
+    assert httpx.get(app.url, headers={"Host": "attacker.example"}, timeout=10).status_code == 400
+    assert httpx.get(app.url, timeout=10).status_code == 200
