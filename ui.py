@@ -498,8 +498,7 @@ def guards(settings, host: str, has_login: bool) -> list:
     for a login-free app on loopback, loopback Host names only (DNS rebinding)."""
     from starlette.middleware import Middleware
 
-    from rag.access import is_loopback
-    from rag.openai_api import LOOPBACK_HOSTS, BodyLimit
+    from rag.access import LOOPBACK_HOSTS, BodyLimit, is_loopback
 
     cap = int(settings.ui.max_upload_mb * 1e6) + (1 << 20)
     out = [Middleware(BodyLimit, limit=lambda _path: cap)]

@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from make_chat_questions import OUT as QUESTIONS, SAMPLE, SAMPLE_ID, slug, wikinews  # noqa: E402
 
-from rag.chat_eval import load_chat, run_chat  # noqa: E402
+from rag.chat_eval import load_chat, ours, run_chat  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 #: Paragraphs that fill the store up to --pad articles, each its own article.
@@ -72,7 +72,7 @@ def build(store: Path, pad: int) -> tuple[Path, Path]:
     return docs, db
 
 
-def recipe(docs: Path, items, tmp: Path):
+def recipe(docs: Path, tmp: Path):
     """The LangChain recipe over the same files; answer = the best chunk."""
     from langchain_chroma import Chroma
     from langchain_core.documents import Document
@@ -113,22 +113,16 @@ def main() -> None:
         from rag.api import ArticleQA
 
         qa = ArticleQA(db=db)
-        ids = {Path(a.source).stem: a.id for a in qa.articles()}
-        resolve = ids.__getitem__
+        resolve = qa.find_article
         for item in items[:3]:  # warm: first-question costs are not what a chat feels
             qa.ask(item.asks[0].question, None, [resolve(item.article)])
-
-        def ask(question, history, scope):
-            ans = qa.ask(question, history, scope)
-            return ans.text, ans.refused
-
-        cols = {"ours": run_chat(items, ask, resolve)}
+        cols = {"ours": run_chat(items, ours(qa), resolve)}
         if not args.no_peer:
-            cols["recipe top chunk"] = run_chat(items, recipe(docs, items, Path(tmp) / "peer"), lambda a: a)
+            cols["recipe top chunk"] = run_chat(items, recipe(docs, Path(tmp) / "peer"), lambda a: a)
         if args.show:
             for o in cols["ours"].outcomes:
                 print(f"[{'HIT ' if o.hit else 'miss'}] {o.item} {o.kind} t{o.turn} {o.answer[:300]!r}")
-        text = table({k: v.to_dict() for k, v in cols.items()}, len(ids), len(items))
+        text = table({k: v.to_dict() for k, v in cols.items()}, len(qa.retriever.articles), len(items))
         print(text)
         if args.write:
             from quality import write_section

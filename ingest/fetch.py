@@ -8,10 +8,12 @@ server that drips one byte every few seconds is cut off on time.
 """
 from __future__ import annotations
 
+import importlib.util
 import ipaddress
 import socket
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import httpcore
@@ -78,11 +80,9 @@ def public_address(host: str, port: int) -> str:
     """The address to connect to; refused when any address the name resolves to is not public
     (a name with one private address among public ones is treated as private). The refusal
     does not name the address: that would map the intranet for whoever asks."""
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror:
-        raise SourceError(f"cannot resolve host '{host}'") from None
-    addresses = [info[4][0] for info in infos]
+    addresses = addresses_of(host, port)
+    if not addresses:
+        raise SourceError(f"cannot resolve host '{host}'")
     for address in addresses:
         if not is_public(address):
             raise UnsafeURLError(
@@ -195,6 +195,7 @@ def _read_capped(response, limit: int, clock: _Clock) -> bytes:
 MAX_RATIO = 100
 
 
+@lru_cache(maxsize=1)
 def accepted_encodings() -> str:
     """What the Accept-Encoding header offers: only what ``decoded`` can stop at a size."""
     offers = ["gzip", "deflate"]
@@ -205,12 +206,8 @@ def accepted_encodings() -> str:
             offers.append("br")
     except ImportError:
         pass
-    try:
-        import zstandard  # noqa: F401
-
+    if importlib.util.find_spec("zstandard"):
         offers.append("zstd")
-    except ImportError:
-        pass
     return ", ".join(offers)
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.errors import SourceError
+from ingest.pdf import pdf_doc
 
 SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html",
             ".pdf": "pdf"}
@@ -65,8 +66,6 @@ def load_file(path: Path, max_mb: float) -> RawDoc:
     except OSError as e:
         raise SourceError(f"cannot read file: {e.strerror or e}") from None
     if kind == "pdf":
-        from ingest.pdf import pdf_doc
-
         return pdf_doc(str(path), data, path.stem)
     return RawDoc(str(path), kind, decode(data), path.stem)
 
@@ -115,8 +114,6 @@ def load_url(url: str, max_mb: float = 20.0, timeout: float = 20.0, allow_privat
                 max_redirects=max_redirects)
     name = url.rstrip("/").rsplit("/", 1)[-1] or url
     if got.content_type.startswith("application/pdf") or got.body.startswith(b"%PDF-"):
-        from ingest.pdf import pdf_doc
-
         return pdf_doc(url, got.body, name)
     try:
         text = got.body.decode(got.charset or "utf-8", errors="replace")

@@ -123,8 +123,8 @@ class Ingestor:
         folder with no file this reads fails with a reason naming what it skipped (not when
         ``pruning``: emptying a folder and pruning is how its articles are removed)."""
         for given in sources:
-            found = expand([given])
-            if not found and not is_url(given) and not (pruning and Path(given).expanduser().is_dir()):
+            found = expand([given])  # empty only for a folder: files and URLs pass through
+            if not found and not pruning:
                 self.report.failed.append((given, nothing_to_read(Path(given).expanduser())))
             for source in found:
                 self.add(source)
@@ -251,7 +251,7 @@ def nothing_to_read(folder: Path) -> str:
     """Why a folder gave no articles: empty, or only files of kinds this does not read."""
     from ingest.load import SUFFIXES
 
-    skipped = sorted(f.name for f in folder.rglob("*") if f.is_file())[:5] if folder.is_dir() else []
+    skipped = sorted(f.name for f in folder.rglob("*") if f.is_file())[:5]
     kinds = ", ".join(sorted(set(SUFFIXES)))
     if not skipped:
         return f"the folder holds no files; put articles in it ({kinds})"

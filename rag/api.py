@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import itertools
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Iterator
@@ -16,7 +17,6 @@ from rag.answerers import get_answerer, refusal
 from rag.answerers.base import text_pieces
 from rag.conversation import Turn, normalize_history
 from rag.compose import Reading, get_composer
-from rag.dates import When
 from rag.embedders import get_embedder
 from rag.errors import BadInputError, RagError
 from rag.reader.order import in_reader_order
@@ -26,7 +26,7 @@ from rag.runtime import blas_controller
 from rag.settings import Settings
 from rag.store import ArticleStore
 from rag.plan import Plan, understand
-from rag.timeline import admitted, dated, newest_relevant, with_sources
+from rag.timeline import dated, tries, with_sources
 from rag.types import Answer, Article, Passage
 
 MAX_QUESTION_CHARS = 2000
@@ -67,15 +67,6 @@ def _preload_reader(settings) -> None:
         pass
 
 
-def _without_time(turn: Turn, asked: When) -> Turn:
-    """The turn with the question's time words taken out (the date filter or the recency order
-    handles them); "What's the latest on X?" searches for X and keeps its question."""
-    if not (asked.phrase or asked.recency or asked.topic):
-        return turn
-    question = turn.question if asked.topic else asked.strip(turn.question)
-    return dataclasses.replace(turn, query=asked.strip(turn.query), question=question)
-
-
 class ArticleQA:
     def __init__(self, db: str | Path | None = None, *, chroma_url: str | None = None,
                  llm=None, settings: Settings | None = None, store: ArticleStore | None = None,
@@ -103,6 +94,7 @@ class ArticleQA:
         self.store.check_model(self.embedder.model_id, self.embedder.dim)
         self.retriever = HybridRetriever(self.store, self.embedder, self.settings.retrieval, root, vectors=local,
                                          snap=saved.result() if saved else None)
+        self.reading = Reading(self.retriever, self.settings)  # the articles as the intent composers read them
         model = llm if llm is not None and spec is None else None
         self.answerer = get_answerer(model or self.settings.llm, self.retriever, self.settings)
 
@@ -134,7 +126,8 @@ class ArticleQA:
         answers (overview, list, reason, next, reaction, definition: ``rag.compose``), or for a
         fact the answerer reads the retrieved passages (``_answer_tries``)."""
         history, on_passages = normalize_history(history), on_passages or _ignore
-        plan = self.understand(question, history, article_ids, since=since, until=until, as_of=as_of)
+        plan = self._understand(clean_question(question), history, article_ids, since, until, as_of,
+                                self.answerer.condense)
         if plan.empty:
             on_passages([])
             yield from self._decorated(iter([refusal(plan.question, [], self.answerer.name)]), False, plan.empty)
@@ -188,57 +181,23 @@ class ArticleQA:
         return self.settings.answer.passages, self.answerer.context_window
 
     def _tries(self, plan: Plan, n: int, window):
-        """(passages, note for the answer, turn to answer) in order of preference. The time words
-        leave the question only where a date choice was made for them; in a store without
-        dates (an encyclopedia) "in 1998" stays part of what is asked."""
-        turn, pub, asked, hard = plan.turn, plan.published, plan.asked, plan.hard
-        base = list(plan.articles) if plan.articles is not None else None
-        search = lambda t, ids: self.retriever.search(t.query, n, ids, window=window) if ids is None or ids else []  # noqa: E731
-        dated = (asked.bounded or asked.latest) and (any(pub.get(i) for i in base) if base is not None
-                                                     else self.retriever.any_dated())
-        if not dated:
-            yield search(turn, base), "", turn
-            return
-        bare = _without_time(turn, asked)
-        if asked.bounded:
-            yield from self._period_tries(turn, bare, search, pub, base, asked, hard)
-            return
-        passages = search(bare, base)
-        for aid in newest_relevant(passages, pub, self.settings.dates.relevant_share):
-            yield search(bare, [aid]), "", bare
-        yield passages, "", bare
-
-    def _period_tries(self, turn: Turn, bare: Turn, search, pub, base, asked: When, hard: When):
-        """The asked period's articles first when they are about as relevant as the best of all
-        (a preference, not a filter: "in 1998" may be when it happened, not when reported);
-        then all dates, saying so when the relevant articles are dated at all."""
-        share = self.settings.dates.relevant_share
-        everywhere = search(turn, base)
-        period = admitted(pub, hard.narrowed(asked.since, asked.until), base, False)
-        inside = search(bare, period) if period else []
-        if inside and (not everywhere or inside[0].score >= share * everywhere[0].score):
-            yield inside, "", bare
-        if not any(pub.get(p.article_id) for p in everywhere[:3]):
-            yield everywhere, "", turn  # undated articles (an encyclopedia): the date is part of the question
-            return
-        note = f"Nothing {'says' if period else 'was published'} {asked.describe()}; from other dates:"
-        yield everywhere, note, turn
-        yield search(bare, base), note, bare
+        """(passages, note, turn) in order of preference (``rag.timeline.tries``)."""
+        return tries(plan, self.retriever, self.settings.dates.relevant_share, n, window)
 
     def _composed(self, composer, plan: Plan, history: list[dict], on_passages) -> Iterator[str | Answer]:
         """The intent's composer answers. An LLM writes from the sentences it chose, told what
         kind of answer is wanted. A composer that finds nothing of its kind (no reason given, no
-        statement by X) hands the question to the fact reader before refusing."""
-        if plan.intent in READER_FIRST and self._reader_sure(plan):
+        statement by X) hands the question to the fact reader, which may still refuse."""
+        # The fact reader's tries are searched once: what _reader_sure reads is replayed.
+        for_reader, for_answer = itertools.tee(self._tries(plan, *self._reading()))
+        if plan.intent in READER_FIRST and self._reader_sure(plan, for_reader):
             # A reason, a reaction or what comes next is a clause: the quote says it, a bold
             # fragment ("**Iran**" for the U.S. reaction to the offer) would mislead.
-            yield from self._answer_tries(plan, self._tries(plan, *self._reading()), history, on_passages,
-                                          lead=_lead_fits(plan))
+            yield from self._answer_tries(plan, for_answer, history, on_passages, lead=_lead_fits(plan))
             return
         ans = composer.compose(plan)
-        if ans is None or (ans.refused and plan.intent != "overview"):
-            fallback = self._answer_tries(plan, self._tries(plan, *self._reading()), history, on_passages)
-            yield from fallback
+        if ans is None:
+            yield from self._answer_tries(plan, for_answer, history, on_passages)
             return
         on_passages(ans.passages)
         if self.answerer.name != "extractive" and not ans.refused:
@@ -247,7 +206,7 @@ class ArticleQA:
             return
         yield from self._decorated(iter([ans]), plan.asked.latest and not ans.refused, "")
 
-    def _reader_sure(self, plan: Plan) -> bool:
+    def _reader_sure(self, plan: Plan, tries) -> bool:
         """Is the trained reader sure one retrieved sentence answers (probability at least
         ``answer.reader_first``)? Then a question that reads like a list, a reason or a
         reaction is a fact question after all ("What was the BBC hoping an independent firm
@@ -256,7 +215,7 @@ class ArticleQA:
         reader = offline.reader() if self.settings.answer.reader_first < 1.0 else None
         if reader is None:
             return False
-        passages = next((p for p, *_ in self._tries(plan, *self._reading()) if p), [])
+        passages = next((p for p, *_ in tries if p), [])
         cands = offline.read_candidates(reader, plan.question, passages, plan.said) if passages else []
         return bool(cands) and cands[0].prob >= self.settings.answer.reader_first
 
@@ -285,13 +244,6 @@ class ArticleQA:
         # Every try refused: a plain refusal ("nothing from other dates" would be no news).
         on_passages(first)
         yield from self._decorated(iter([self.reading.refuse(plan)]), False, "")
-
-    @property
-    def reading(self) -> Reading:
-        """The articles as the intent composers read them (``rag.compose``)."""
-        if getattr(self, "_reading_", None) is None or self._reading_.answerer is not self._offline_answerer():
-            self._reading_ = Reading(self.retriever, self._offline_answerer(), self.settings)
-        return self._reading_
 
     def _decorated(self, items, latest: bool, note: str, speak: bool = True) -> Iterator[str | Answer]:
         """``speak``: yield the final text in pieces (an LLM's pieces were streamed as they came)."""
@@ -337,6 +289,19 @@ class ArticleQA:
 
     def article(self, article_id: str) -> Article:
         return self.store.article(article_id)
+
+    def find_article(self, name: str) -> str:
+        """The id of the article ``name`` names: its id, its file name without extension, or
+        its title (case ignored); one clear error when none does."""
+        self.retriever.refresh()
+        metas = list(self.retriever.articles.values())
+        wanted = name.lower()
+        for key in (lambda m: m.id, lambda m: Path(m.source).stem.lower(), lambda m: m.title.lower()):
+            found = next((m.id for m in metas if key(m) in (name, wanted)), None)
+            if found:
+                return found
+        raise BadInputError(f"no article {name!r}: give an article id, its file name without extension or its title "
+                            "(rag-ingest FILE adds it; rag ask --json shows the ids of cited articles)")
 
     def delete(self, article_id: str) -> None:
         self.store.article(article_id)  # raises a clear error for an unknown id

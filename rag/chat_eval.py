@@ -12,7 +12,8 @@ refused and holds ``need`` of the ``key`` phrases (case, quote marks and spacing
 an ``expect: "refuse"`` item hits when it is refused. A conversation's turns are asked in
 order, each with the answers so far as history, and each turn counts as one question.
 
-``article`` names the stored article: its id, its file name without extension, or its title.
+``article`` names the stored article: its id, its file name without extension, or its title
+(``ArticleQA.find_article``).
 """
 from __future__ import annotations
 
@@ -160,23 +161,6 @@ def run_chat(items: list[ChatItem], answer: AnswerFn, resolve: Callable[[str], s
             if progress:
                 progress()
     return report
-
-
-def resolver(qa) -> Callable[[str], str]:
-    """Maps an item's ``article`` (id, file name without extension, or title) to a stored id."""
-    by = {}
-    for a in qa.articles():
-        by.setdefault(a.id, a.id)
-        by.setdefault(Path(a.source).stem.lower(), a.id)
-        by.setdefault(a.title.lower(), a.id)
-
-    def resolve(name: str) -> str:
-        got = by.get(name) or by.get(name.lower())
-        if got is None:
-            raise BadInputError(f"article {name!r} is not in the store; ingest it first (rag-ingest FILE)")
-        return got
-
-    return resolve
 
 
 def ours(qa) -> AnswerFn:

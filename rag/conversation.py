@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rag.answerers.cues import PERSON
+from rag.answerers.cues import ASKS_WHO, PERSON
 
-_FOLLOW_UP = re.compile(
+FOLLOW_UP = re.compile(
     r"\b(?:he|him|his|she|her|hers|they|them|their|it|its|this|that|these|those|there|then|"
     r"the same|again|also|too|else|other|before|after|former|previous)\b|^(?:and|but|what about|how about)\b",
     re.I,
@@ -82,7 +82,7 @@ def turns(history, role: str) -> list[str]:
 
 
 def is_follow_up(question: str, history) -> bool:
-    return bool(turns(history, "user")) and (bool(_FOLLOW_UP.search(question)) or len(question.split()) <= 4)
+    return bool(turns(history, "user")) and (bool(FOLLOW_UP.search(question)) or len(question.split()) <= 4)
 
 
 def resolve(question: str, history) -> Turn:
@@ -107,7 +107,7 @@ def _resolved(question: str, asked: str) -> bool:
     """Every pronoun of the follow-up was replaced by a name (nothing left pointing back);
     "that offer" → "the offer" names nothing, so that one still searches with the last turn."""
     named = set(_CAPS.findall(asked)) - set(_CAPS.findall(question))
-    return bool(named) and not _FOLLOW_UP.search(asked) and not _ELLIPSIS.match(question.strip())
+    return bool(named) and not FOLLOW_UP.search(asked) and not _ELLIPSIS.match(question.strip())
 
 
 _WH = re.compile(r"\b(?:what|who|whom|whose|when|where|why|how|which|did|does|do|is|are|was|were|can|could|will|would)\b", re.I)
@@ -224,7 +224,6 @@ def _short_of(said: str) -> str | None:
     return m.group(1) if m else None
 
 
-_ASKS_WHO = re.compile(r"^\W*(?:(?:and|so|but)\s+)?who(?:m|se)?\b", re.I)
 _NAME = re.compile(r"(?:[A-Z][\w’'.-]+\s?){1,4}")
 
 
@@ -237,7 +236,7 @@ def whom(pairs) -> str | None:
         return None
     (prev_q, said), *_ = pairs
     short = _short_of(said)
-    if short and (PERSON.fullmatch(short) or (_ASKS_WHO.match(prev_q) and _NAME.fullmatch(short.strip()))):
+    if short and (PERSON.fullmatch(short) or (ASKS_WHO.match(prev_q) and _NAME.fullmatch(short.strip()))):
         return short
     for q, _ in pairs:
         focus = focus_of(q)

@@ -34,10 +34,11 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from rag.access import LOOPBACK_HOSTS, BodyLimit
 from rag.conversation import text_of
 from rag.errors import ArticleNotFoundError, BadInputError, LLMUnavailableError, RagError
 from rag.types import Answer
-from rag.webui import source_chunk, source_items
+from rag.webui import source_items
 
 DEFAULT_MODEL = "news-rag"
 OFFLINE_MODEL = "news-rag-extractive"
@@ -150,8 +151,15 @@ def completion(model: str, text: str, extra: dict, prompt_tokens: int = 0) -> di
 
 
 def chunk(cid: str, model: str, delta: dict, finish: str | None = None, extra: dict | None = None) -> str:
+    """One streamed piece of the answer (``extra``: fields beside it, e.g. the citations)."""
+    return envelope(cid, model, [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}], extra)
+
+
+def envelope(cid: str, model: str, choices: list, extra: dict | None = None) -> str:
+    """An SSE ``chat.completion.chunk``; with no choices it carries only ``extra`` (the usage,
+    a source event), as OpenAI's own usage chunk does."""
     body = {"id": cid, "object": "chat.completion.chunk", "created": int(time.time()), "model": model,
-            "choices": [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}], **(extra or {})}
+            "choices": choices, **(extra or {})}
     return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
 
 
@@ -213,11 +221,6 @@ def _fallback_note(e: Exception) -> str:
 MAX_CHAT_BODY = 1 << 20
 
 
-#: Host headers a keyless server on loopback answers to: a web page elsewhere that rebinds its
-#: own name to 127.0.0.1 sends its own name, and is refused (DNS rebinding).
-LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]", "::1"]
-
-
 def create_app(qa, api_key: str = "", loopback_only: bool = False, allowed_hosts=(),
                read_only: bool = False) -> FastAPI:
     """The API over ``qa``; with ``api_key`` every request needs ``Authorization: Bearer KEY``;
@@ -236,49 +239,6 @@ def create_app(qa, api_key: str = "", loopback_only: bool = False, allowed_hosts
     _chat_routes(app, svc)
     _article_routes(app, svc, read_only)
     return app
-
-
-class BodyLimit:
-    """Refuses a request body over ``limit(path)`` bytes with a 413, before anything parses it:
-    the declared Content-Length is checked first, then the bytes as they arrive (a chunked body
-    declares none). A 100 MB chat body took the server to 2.1 GB when the cut came after parsing."""
-
-    def __init__(self, app, limit):
-        self.app, self.limit = app, limit
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "DELETE", "OPTIONS"):
-            return await self.app(scope, receive, send)
-        limit = self.limit(scope["path"])
-        declared = dict(scope["headers"]).get(b"content-length", b"")
-        if declared.isdigit() and int(declared) > limit:
-            return await self._too_large(scope, receive, send, limit)
-        body, more = [], True
-        while more:
-            message = await receive()
-            if message["type"] != "http.request":
-                return  # the client went away
-            body.append(message.get("body", b""))
-            more = message.get("more_body", False)
-            if sum(map(len, body)) > limit:
-                return await self._too_large(scope, receive, send, limit)
-        whole, sent = b"".join(body), False
-
-        async def replay():
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": whole, "more_body": False}
-            return await receive()
-
-        return await self.app(scope, replay, send)
-
-    @staticmethod
-    async def _too_large(scope, receive, send, limit: int) -> None:
-        size = f"{limit / 1e6:g} MB" if limit >= 1e6 else f"{limit // 1024} KB"
-        response = error_response(413, f"the request body is over {size}; send less (long articles: ingest files "
-                                       "with rag-ingest)", "invalid_request_error", code="request_too_large")
-        await response(scope, receive, send)
 
 
 def _errors(app: FastAPI) -> None:
@@ -355,15 +315,9 @@ def _plain(req: ChatRequest, text: str, prompt: int, with_usage: bool):
         yield chunk(cid, req.model, {"role": "assistant", "content": text})
         yield chunk(cid, req.model, {}, "stop")
         if with_usage:
-            yield _usage_chunk(cid, req.model, prompt, text)
+            yield envelope(cid, req.model, [], {"usage": usage(prompt, text)})
         yield "data: [DONE]\n\n"
     return StreamingResponse(events(), media_type="text/event-stream")
-
-
-def _usage_chunk(cid: str, model: str, prompt: int, text: str) -> str:
-    body = {"id": cid, "object": "chat.completion.chunk", "created": int(time.time()), "model": model,
-            "choices": [], "usage": usage(prompt, text)}
-    return f"data: {json.dumps(body)}\n\n"
 
 
 def _sse(svc: Service, model: str, items, prompt: int = 0, with_usage: bool = False) -> Iterator[str]:
@@ -375,7 +329,7 @@ def _sse(svc: Service, model: str, items, prompt: int = 0, with_usage: bool = Fa
         for item in items:
             if isinstance(item, Answer):
                 for source in source_items(item) if svc.events else ():
-                    yield source_chunk(cid, model, source)
+                    yield envelope(cid, model, [], {"event": {"type": "source", "data": source}})
                 tail = sources_footer(item) if svc.footer else ""
                 text += tail
                 yield chunk(cid, model, {"content": tail}, "stop", svc.extra(item))
@@ -385,7 +339,7 @@ def _sse(svc: Service, model: str, items, prompt: int = 0, with_usage: bool = Fa
     except RagError as e:  # mid-stream: the status line is gone, the error goes in the stream
         yield f"data: {json.dumps({'error': {'message': str(e), 'type': 'server_error'}})}\n\n"
     if with_usage:
-        yield _usage_chunk(cid, model, prompt, text)
+        yield envelope(cid, model, [], {"usage": usage(prompt, text)})
     yield "data: [DONE]\n\n"
 
 

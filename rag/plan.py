@@ -20,12 +20,12 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from rag.answerers.names import Words, mentions, question_names
-from rag.conversation import Turn, turns
+from rag.answerers.extractive import normalize
+from rag.answerers.names import articles_mention, question_names
+from rag.conversation import FOLLOW_UP, Turn, turns
 from rag.dates import When, in_question, parse_day
 from rag.errors import BadInputError
-from rag.intents import intent_of, topic_of
-from rag.text import stems
+from rag.intents import content_stems, intent_of, topic_of
 from rag.timeline import admitted
 
 
@@ -91,28 +91,26 @@ def _stay_with_last_answer(plan: Plan, question: str, history: list[dict], retri
         cited = [a for a in cited if a in plan.articles]
     if not cited or plan.topic:
         return plan
-    names = question_names(question)
-    if names:
-        words = Words(frozenset().union(*(retriever.article_terms(a) for a in cited)))
-        if not mentions(names, words):
+    if question_names(question):
+        if not articles_mention(question, retriever, cited):
             return plan
     elif not _leans_on_history(question):
         # No names and no pronoun: "What is the capital of Kenya?" after anything is still a
-        # fresh question; it stays only when its words are the last articles' words.
+        # fresh question; it stays only when its own words are the last articles' words.
         terms = frozenset().union(*(retriever.article_terms(a) for a in cited))
-        own = set(stems(question)) - {"happen", "next", "why", "say", "said", "react", "reaction"}
+        own = content_stems(question, plan.intent)
         if own and len(own & terms) < max(1, len(own) // 2):
             return plan
     return replace(plan, articles=tuple(cited), follows=True)
 
 
-_POINTING = re.compile(r"\b(?:he|him|his|she|her|they|them|their|it|its|this|that|these|those|there|then|"
-                       r"the article|the story|next|else|more|why|again|also)\b|^\W*(?:and|but|so|what about|how about)\b",
-                       re.I)
+#: Beyond what makes a question a follow-up (``rag.conversation.FOLLOW_UP``), what points back
+#: at the articles just discussed: "the article", "what next", "more", "why".
+_POINTING = re.compile(r"\b(?:the article|the story|next|more|why)\b", re.I)
 
 
 def _leans_on_history(question: str) -> bool:
-    return bool(_POINTING.search(question)) or len(question.split()) <= 4
+    return bool(FOLLOW_UP.search(question) or _POINTING.search(question)) or len(question.split()) <= 4
 
 
 _QUOTE = re.compile(r'"([^"\n]{12,}?)"\s*\[\d+\]|“([^”\n]{12,}?)”')
@@ -130,15 +128,12 @@ def cited_articles(answer: str, retriever, limit: int = 3) -> list[str]:
         if len(piece) < 12:
             continue
         rows = [r for r, _ in snap.lexical.top(piece, 3)]
-        key = _squash(piece)
+        key = normalize(piece)
         for row, rec in retriever.records(snap, rows).items():
-            if key in _squash(rec.text) and rec.article_id not in found:
+            if key in normalize(rec.text) and rec.article_id not in found:
                 found.append(rec.article_id)
                 break
         if len(found) >= limit:
             break
     return found
 
-
-def _squash(text: str) -> str:
-    return " ".join(text.lower().split())

@@ -15,6 +15,39 @@ _CUT = re.compile(r",\s+(?:but|and|while|which|who|although|though|as|after|befo
                   r"|;\s+|:\s+|\s+—\s+|\s+-\s+|,\s+(?=[“\"])")
 
 
+#: Words that make a capitalised run a place, body or event, not a person.
+_NOT_PERSON = re.compile(r"\b(?:States|Kingdom|Nations|Union|Republic|Zone|Revolution|East|West|North|South|Force|"
+                         r"Forces|Army|Navy|Embassy|Ministry|Council|Party|House|Government|University|Committee|"
+                         r"Court|Department|Office|Street|Airport|Cup|League|Club|Festival|Awards?|Prize|Company|"
+                         r"Corporation|Group|Bank|Times|News|Post|City|County|Island|Islands|Sea|River|Park|"
+                         r"Minister|President|Ambassador|Secretary|Adviser)$")
+#: Titles and nationalities news writes before a name ("Iranian Ambassador Hassan Kazemi Qomi").
+_ROLE_WORD = re.compile(r"^(?:President|Prime|Minister|Foreign|State|Secretary|Ambassador|Chancellor|Governor|"
+                        r"General|Senator|Deputy|Chief|Judge|Director|Mayor|Speaker|King|Queen|Prince|Pope|Bishop|"
+                        r"Spokesman|Spokeswoman|Adviser|Advisor|Envoy|Professor|Coach|Captain)$")
+_NATIONALITY = re.compile(r"^(?:[A-Z][a-z]+(?:ian|ese|ish|ean)|American|Mexican|German|Korean|Cuban|Kenyan|Afghan|"
+                          r"Iraqi|Israeli|Pakistani|Saudi|Kuwaiti|Qatari|Yemeni|Somali|Thai|Bangladeshi|U\.S\.|UN|EU)$")
+
+
+def people(text: str) -> list[str]:
+    """The people ``text`` names: titled names ("Mr. Crocker"), then full names without the
+    titles and nationalities written before them ("Iranian Ambassador Hassan Kazemi Qomi" →
+    "Hassan Kazemi Qomi"); places and bodies left out; one per surname."""
+    names = [m.group(0) for m in TITLED.finditer(text)]
+    for run in PERSON.findall(text):
+        words = run.split()
+        while len(words) > 2 and (_ROLE_WORD.match(words[0]) or _NATIONALITY.match(words[0])):
+            words = words[1:]
+        if len(words) >= 2 and not _ROLE_WORD.match(words[0]) and not _NOT_PERSON.search(" ".join(words)):
+            names.append(" ".join(words))
+    out, surnames = [], set()
+    for name in names:
+        if name.split()[-1] not in surnames:
+            surnames.add(name.split()[-1])
+            out.append(name)
+    return out
+
+
 def referent(before: str) -> str | None:
     """Whom a leading "he"/"she" most likely means: the first titled name ("Mr. Kazemi")
     in the sentence before, else its first full name ("Hassan Kazemi Qomi")."""

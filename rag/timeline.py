@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from rag.conversation import Turn
 from rag.dates import When, to_day
 from rag.types import Answer, Citation, Passage, page_at
 
@@ -35,6 +36,59 @@ def newest_relevant(passages: list[Passage], published: dict[str, str | None], s
     relevant = dict.fromkeys(p.article_id for p in passages if p.score >= share * best)
     dated = [a for a in relevant if to_day(published.get(a))]
     return sorted(dated, key=lambda a: to_day(published[a]), reverse=True)[:limit]
+
+
+def tries(plan, retriever, share: float, n: int, window: int | None):
+    """(passages, note for the answer, turn to answer) for ``plan``, in order of preference:
+    the asked period's articles first, or the newest relevant ones for "the latest". The time
+    words leave the question only where a date choice was made for them; in a store without
+    dates (an encyclopedia) "in 1998" stays part of what is asked. Lazy: a try is searched only
+    when the one before did not do."""
+    turn, pub, asked, hard = plan.turn, plan.published, plan.asked, plan.hard
+    base = list(plan.articles) if plan.articles is not None else None
+
+    def search(t: Turn, ids):
+        return retriever.search(t.query, n, ids, window=window) if ids is None or ids else []
+
+    dated = (asked.bounded or asked.latest) and (any(pub.get(i) for i in base) if base is not None
+                                                 else retriever.any_dated())
+    if not dated:
+        yield search(turn, base), "", turn
+        return
+    bare = _without_time(turn, asked)
+    if asked.bounded:
+        yield from _period_tries(turn, bare, search, pub, base, asked, hard, share)
+        return
+    passages = search(bare, base)
+    for aid in newest_relevant(passages, pub, share):
+        yield search(bare, [aid]), "", bare
+    yield passages, "", bare
+
+
+def _period_tries(turn: Turn, bare: Turn, search, pub, base, asked: When, hard: When, share: float):
+    """The asked period's articles first when they are about as relevant as the best of all
+    (a preference, not a filter: "in 1998" may be when it happened, not when reported);
+    then all dates, saying so when the relevant articles are dated at all."""
+    everywhere = search(turn, base)
+    period = admitted(pub, hard.narrowed(asked.since, asked.until), base, False)
+    inside = search(bare, period) if period else []
+    if inside and (not everywhere or inside[0].score >= share * everywhere[0].score):
+        yield inside, "", bare
+    if not any(pub.get(p.article_id) for p in everywhere[:3]):
+        yield everywhere, "", turn  # undated articles (an encyclopedia): the date is part of the question
+        return
+    note = f"Nothing {'says' if period else 'was published'} {asked.describe()}; from other dates:"
+    yield everywhere, note, turn
+    yield search(bare, base), note, bare
+
+
+def _without_time(turn: Turn, asked: When) -> Turn:
+    """The turn with the question's time words taken out (the date filter or the recency order
+    handles them); "What's the latest on X?" searches for X and keeps its question."""
+    if not (asked.phrase or asked.recency or asked.topic):
+        return turn
+    question = turn.question if asked.topic else asked.strip(turn.question)
+    return replace(turn, query=asked.strip(turn.query), question=question)
 
 
 def with_sources(ans: Answer, metas) -> Answer:

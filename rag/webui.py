@@ -36,12 +36,6 @@ def source_items(ans: Answer) -> list[dict]:
     return items
 
 
-def source_chunk(cid: str, model: str, item: dict) -> str:
-    body = {"id": cid, "object": "chat.completion.chunk", "created": 0, "model": model, "choices": [],
-            "event": {"type": "source", "data": item}}
-    return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
-
-
 # -- background tasks ------------------------------------------------------------------------------
 def task_kind(prompt: str) -> str | None:
     """"title", "tags", "follow_ups", "queries", "emoji" or "other" for an Open WebUI task
@@ -117,6 +111,7 @@ def follow_ups(qa, cited: list[str], asked: list[str], most: int = 4) -> list[st
     they quote said, what happens next when they say, who a named person is, a summary."""
     from rag.compose.future import STRONG
     from rag.compose.reaction import SAID
+    from rag.quotes import people
 
     if not cited:
         return ["What is the latest news?", "Summarize the newest articles."][:most]
@@ -131,7 +126,7 @@ def follow_ups(qa, cited: list[str], asked: list[str], most: int = 4) -> list[st
     speakers = []
     for s in body:
         if SAID.search(s.text):
-            for name in _speakers(s.text):
+            for name in people(s.text):
                 if name not in speakers:
                     speakers.append(name)
     if any(STRONG.search(s.text) for s in body):
@@ -143,35 +138,3 @@ def follow_ups(qa, cited: list[str], asked: list[str], most: int = 4) -> list[st
     offer("What is this article about?")
     offer("Why did it happen?")
     return out[:most]
-
-
-_TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Dr)\.\s+(?:al-)?[A-Z][\w’'-]+")
-_ROLE = re.compile(r"^(?:President|Prime|Minister|Foreign|Secretary|Ambassador|Chancellor|Governor|General|Senator|"
-                   r"Deputy|Chief|Judge|Director|Mayor|Speaker|King|Queen|Prince|Pope|Bishop|Spokesman|Spokeswoman|"
-                   r"Adviser|Advisor|Envoy|Professor|Coach|Captain)$")
-_NATIONALITY = re.compile(r"^(?:[A-Z][a-z]+(?:ian|ese|ish|ean)|American|Mexican|German|Korean|Cuban|Kenyan|Afghan|"
-                          r"Iraqi|Israeli|Pakistani|Saudi|Kuwaiti|Qatari|Yemeni|Somali|Thai|Bangladeshi|U\.S\.|UN|EU)$")
-
-
-def _speakers(text: str) -> list[str]:
-    """People a sentence names: titled names ("Mr. Crocker"), else full names without the roles
-    and nationalities news puts before them ("Iranian Ambassador Hassan Kazemi Qomi" → "Hassan
-    Kazemi Qomi"); one per surname."""
-    from rag.answerers.cues import PERSON
-    from rag.compose.lists import _NOT_PERSON
-
-    names = [m.group(0) for m in _TITLED.finditer(text)]
-    for found in PERSON.findall(text):
-        words = found.split()
-        while len(words) > 2 and (_ROLE.match(words[0]) or _NATIONALITY.match(words[0])):
-            words = words[1:]
-        name = " ".join(words)
-        if len(words) >= 2 and not _NOT_PERSON.search(name) and not _ROLE.match(words[0]):
-            names.append(name)
-    out, surnames = [], set()
-    for n in names:
-        last = n.split()[-1]
-        if last not in surnames:
-            surnames.add(last)
-            out.append(n)
-    return out

@@ -81,6 +81,9 @@ def asks_for_statement(question: str) -> bool:
 #: no, said by the quote; a span picked out of it ("stage a strike") answers nothing. News
 #: readers ask this way; SQuAD never does, so the reader has not learnt what to pick there.
 #: "Is it X or Y?" asks for X or Y: left alone.
+#: A question that asks "who": "Who attended?", "And whom did he meet?".
+ASKS_WHO = re.compile(rf"{_LEAD_IN}who(?:m|se)?\b", re.I)
+
 _YES_NO = re.compile(rf"{_LEAD_IN}{_ASKING}\b",
                      re.I)
 _CHOICE = re.compile(r"\bor\b", re.I)

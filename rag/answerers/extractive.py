@@ -275,7 +275,7 @@ class ExtractiveAnswerer(Answerer):
             c.evidence = E_COS * float(ev_cos[i]) + E_LEX * ev_overlap[i]
             c.score = float(W_COS * max(cos[i], 0) + W_LEX * overlap[i] + W_CUE * cue + W_PRIOR * prior
                             + W_RETRIEVER * c.passage.score)
-            if said and _already_said(c.text, said):
+            if said and already_said(c.text, said):
                 c.score *= REPEAT_PENALTY  # a follow-up wants something new
             elif entity & c.stems:
                 c.score += W_ENTITY  # mentions whom the follow-up's "he"/"his" points at
@@ -290,7 +290,7 @@ class ExtractiveAnswerer(Answerer):
         shares, focus = [], []
         for c in cands:
             near = c.stems
-            if _leads_with_pronoun(c.text):
+            if leads_with_pronoun(c.text):
                 near = near | set(stems(self.retriever.sentence_before(c.passage.article_id, c.start)))
             shares.append(sum(w for t, w in weights.items() if t in near) / total)
             focus.append(rarest in near)
@@ -430,7 +430,7 @@ def _names(said: str) -> list[str]:
     return named_in(said) if said else []
 
 
-def _already_said(sentence: str, said: str) -> bool:
+def already_said(sentence: str, said: str) -> bool:
     """Did the previous answer quote this sentence (whole, or its leading/trailing clause)?"""
     return sentence in said or sentence[:60] in said or sentence[-60:] in said
 
@@ -441,7 +441,7 @@ def read_question(question: str) -> tuple[str | None, frozenset]:
     kind = answer_type(question)
     return kind, frozenset(stems(question)) - TYPE_WORDS.get(kind, set())
 
-def _leads_with_pronoun(text: str) -> bool:
+def leads_with_pronoun(text: str) -> bool:
     return bool(re.match(r"(?:He|She|They|It|This|That|These|Those|His|Her|Their)\b", text))
 
 def _overlaps(c: Candidate, chosen: list[Candidate]) -> bool:

@@ -106,3 +106,16 @@ def mentions(names: frozenset[str], words: Words) -> bool:
     if not names:
         return True
     return sum(words.has(n) for n in names) > MIN_SHARE * len(names)
+
+
+def articles_mention(question: str, retriever, article_ids) -> bool:
+    """Do these articles together (their text and headlines) mention more than half of the
+    question's names? A question about someone or something they never name is not about them."""
+    names = question_names(question)
+    if not names:
+        return True
+    terms = set().union(*(retriever.article_terms(a) for a in article_ids))
+    for a in article_ids:
+        if (meta := retriever.articles.get(a)) is not None:
+            terms |= set(stems(meta.title))
+    return mentions(names, Words(terms))

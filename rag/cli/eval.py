@@ -83,7 +83,7 @@ def _chat(path, db, chroma_url, collection, reader, as_json) -> None:
     from tqdm import tqdm
 
     from rag.api import ArticleQA
-    from rag.chat_eval import load_chat, ours, resolver, run_chat, table
+    from rag.chat_eval import load_chat, ours, run_chat, table
     from rag.settings import Settings
 
     items = load_chat(path)  # a bad file fails before any model loads
@@ -91,7 +91,7 @@ def _chat(path, db, chroma_url, collection, reader, as_json) -> None:
     if reader:
         settings = settings.override(answer=settings.answer.model_copy(update={"reader": reader}))
     qa = ArticleQA(db=db, chroma_url=chroma_url, settings=settings, collection=collection)
-    resolve = resolver(qa)
+    resolve = qa.find_article
     for item in items:
         resolve(item.article)  # every article is in the store, or one clear message now
     with tqdm(desc="questions", unit="q", total=sum(len(i.asks) for i in items), disable=None, leave=False) as bar:

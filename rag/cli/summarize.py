@@ -24,23 +24,8 @@ def summarize(article_ids, topic, db, chroma_url, collection, since, until, as_o
         raise click.UsageError("--topic is empty; give a topic, e.g. --topic \"Iran talks\"")
     dates = parse_dates(since, until, as_of)
     qa = make_qa(db, chroma_url, collection=collection)
-    ids = [_article(qa, a) for a in article_ids] or None
+    ids = [qa.find_article(a) for a in article_ids] or None
     ans = qa.summarize(ids, topic=topic, **dates)
     click.echo(json.dumps(ans.to_dict(), ensure_ascii=False, indent=2) if as_json else render(ans))
     _exit_now()
 
-
-def _article(qa, name: str) -> str:
-    """An article id from an id, a file name without extension or a title."""
-    from pathlib import Path
-
-    from rag.errors import BadInputError
-
-    arts = qa.articles()
-    for match in (lambda a: a.id == name, lambda a: Path(a.source).stem.lower() == name.lower(),
-                  lambda a: a.title.lower() == name.lower()):
-        found = [a.id for a in arts if match(a)]
-        if found:
-            return found[0]
-    raise BadInputError(f"no article {name!r}: give an article id, its file name without extension or its title "
-                        "(rag ask --json shows the ids of cited articles)")

@@ -33,13 +33,8 @@ def get_composer(intent: str, reading: Reading) -> Composer | None:
     return cls(reading) if cls else None
 
 
-def composer_class(intent: str):
-    _load_builtin()
-    return _REGISTRY.get(intent)
-
-
 def _load_builtin() -> None:
     from rag.compose import definition, future, lists, overview, reaction, reason  # noqa: F401
 
 
-__all__ = ["Composer", "Reading", "register", "get_composer", "composer_class"]
+__all__ = ["Composer", "Reading", "register", "get_composer"]

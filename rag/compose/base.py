@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag.answerers.base import CANNOT_ANSWER, refusal
-from rag.answerers.names import Words, mentions, question_names
+from rag.answerers.extractive import already_said, leads_with_pronoun, normalize
+from rag.answerers.names import articles_mention
 from rag.citations import cited_text, make_citation
 from rag.intents import content_stems
 from rag.quotes import shortened, with_referent
@@ -47,8 +48,6 @@ class Sent:
     text: str
     index: int  # its place among the article's body sentences (0 = the lede)
     before: str = ""  # the sentence before it (for "He said…")
-    cos: float = 0.0
-    overlap: float = 0.0
     relevance: float = 0.0
     score: float = 0.0  # relevance plus what the composer adds (cues)
 
@@ -65,19 +64,15 @@ def is_furniture(text: str, index: int, title: str) -> bool:
         return True
     if index > 3:
         return not _END.search(t) and len(t) < 80
-    return (_squash(t) == _squash(title) or bool(_DATELINE.match(t)) or bool(_BYLINE.match(t))
+    return (normalize(t) == normalize(title) or bool(_DATELINE.match(t)) or bool(_BYLINE.match(t))
             or (not _END.search(t) and len(t) < 160))
 
 
-def _squash(text: str) -> str:
-    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
-
-
 class Reading:
-    """The articles as composers read them (one per ArticleQA: its retriever and answerer)."""
+    """The articles as composers read them (one per ArticleQA, over its retriever)."""
 
-    def __init__(self, retriever, answerer, settings):
-        self.retriever, self.answerer, self.settings = retriever, answerer, settings
+    def __init__(self, retriever, settings):
+        self.retriever, self.settings = retriever, settings
 
     # -- sentences ---------------------------------------------------------------------
     def body(self, article_id: str) -> list[Sent]:
@@ -100,12 +95,7 @@ class Reading:
         return out
 
     def lede(self, article_id: str) -> list[Sent]:
-        """The opening of the story: its first body sentence, and the second when both fit in
-        ``LEDE_CHARS`` (news puts who, what, when and where in the first one or two)."""
-        body = self.body(article_id)
-        if not body:
-            return []
-        return body[:2] if len(body) > 1 and len(body[0].text) + len(body[1].text) <= LEDE_CHARS else body[:1]
+        return lede_of(self.body(article_id))
 
     def candidates(self, plan, query: str, k: int | None = None) -> list[Sent]:
         """The sentences a composer chooses from: every body sentence of the plan's articles
@@ -119,26 +109,18 @@ class Reading:
         return self.sentences_of(self.search(plan, query, k or self.settings.answer.passages * 2))
 
     def search(self, plan, query: str, k: int, latest: bool = True) -> list[Passage]:
-        """Passages for ``query`` among the plan's articles; a time asked about ("in May 2005",
-        "last week") prefers that period's articles (``rag.timeline``), the words left out."""
-        ids = list(plan.articles) if plan.articles is not None else None
-        query = plan.asked.strip(query) if plan.asked.phrase else query
-        everywhere = self.retriever.search(query, k, ids, window=1)
-        from rag.timeline import admitted, newest_relevant
+        """Passages for ``query`` among the plan's articles, chosen by dates as a fact question's
+        are (``rag.timeline.tries``: the asked period's first, the newest relevant for "the
+        latest"); ``latest`` False reads by relevance only."""
+        from dataclasses import replace
 
-        if latest and plan.asked.latest and not plan.asked.bounded and everywhere:
-            # "the latest …": the newest of the relevant articles answers
-            newest = newest_relevant(everywhere, self.retriever.published(), self.settings.dates.relevant_share)
-            return self.retriever.search(query, k, newest[:1], window=1) if newest else everywhere
-        if not plan.asked.bounded:
-            return everywhere
+        from rag.timeline import tries
 
-        period = admitted(self.retriever.published(), plan.hard.narrowed(plan.asked.since, plan.asked.until), ids, False)
-        inside = self.retriever.search(query, k, period, window=1) if period else []
+        plan = replace(plan, query=query)
+        if not latest:
+            plan = replace(plan, asked=replace(plan.asked, latest=False))
         share = self.settings.dates.relevant_share
-        if inside and (not everywhere or inside[0].score >= share * everywhere[0].score):
-            return inside
-        return everywhere
+        return next((p for p, *_ in tries(plan, self.retriever, share, k, 1) if p), [])
 
     def sentences_of(self, passages: list[Passage]) -> list[Sent]:
         out, seen = [], set()
@@ -159,39 +141,30 @@ class Reading:
         if not sents:
             return set()
         own = set(content_stems(query, intent))
-        vecs = self.retriever.vectors_for([(s.article_id, s.start, s.end, s.text) for s in sents])
-        cos = matvec(vecs, self.retriever.embed_query(query)) if own else np.zeros(len(sents))
+        cos = matvec(self.vectors(sents), self.retriever.embed_query(query)) if own else np.zeros(len(sents))
         idf = {t: self.retriever.lexical.idf(t) for t in own}
         total = sum(idf.values()) or 1.0
         for s, c in zip(sents, cos):
             words = set(stems(s.text))
-            if re.match(r"(?:He|She|They|It|His|Her|Their|Its)\b", s.text):
+            if leads_with_pronoun(s.text):
                 words |= set(stems(s.before))
-            s.cos, s.overlap = max(float(c), 0.0), sum(w for t, w in idf.items() if t in words) / total
-            s.relevance = s.score = E_COS * s.cos + E_LEX * s.overlap
+            overlap = sum(w for t, w in idf.items() if t in words) / total
+            s.relevance = s.score = E_COS * max(float(c), 0.0) + E_LEX * overlap
         return own
 
     def vectors(self, sents: list[Sent]) -> np.ndarray:
         return self.retriever.vectors_for([(s.article_id, s.start, s.end, s.text) for s in sents])
 
     def names_found(self, question: str, article_ids) -> bool:
-        """Do the articles mention the question's names (more than half)? A question about
-        someone or something they never name is not about them."""
-        names = question_names(question)
-        if not names:
-            return True
-        terms = frozenset().union(*(self.retriever.article_terms(a) for a in article_ids)) if article_ids else frozenset()
-        titles = " ".join(m.title for a in article_ids if (m := self.retriever.articles.get(a)))
-        return mentions(names, Words(terms | set(stems(titles))))
+        return articles_mention(question, self.retriever, article_ids)
 
     @property
     def threshold(self) -> float:
         return self.settings.answer.min_score
 
     # -- answers -----------------------------------------------------------------------
-    def answer(self, plan, parts: list[tuple[Sent, str]], lead: str = "", passages=None, tail: str = "",
-               prefix=None) -> Answer:
-        """``lead`` + ``"quote" [n]`` per part (+ ``tail``); one citation per distinct sentence.
+    def answer(self, plan, parts: list[tuple[Sent, str]], lead: str = "", prefix=None) -> Answer:
+        """``lead`` + ``"quote" [n]`` per part; one citation per distinct sentence.
         ``prefix(i, sent)``: words shown before the i-th quote (e.g. its date)."""
         numbers: dict[tuple[str, int], int] = {}
         pieces, cites = [], []
@@ -202,19 +175,17 @@ class Reading:
                 cites.append(self.cite(numbers[key], s))
             pieces.append((f'{prefix(i, s) if prefix else ""}"{quote}"', numbers[key]))
         text, markers = cited_text(pieces, lead)
-        if tail:
-            text += tail
-        used = passages if passages is not None else [s.passage() for s, _ in parts]
+        used = [s.passage() for s, _ in parts]
         return Answer(text, False, cites, plan.question, used, True, [], "extractive", None, markers)
 
     def cite(self, n: int, s: Sent) -> Citation:
         return make_citation(n, s.article_id, s.title, s.text, s.start, s.end, s.score, s.published)
 
-    def refuse(self, plan, about: str | None = None) -> Answer:
+    def refuse(self, plan) -> Answer:
         """The fixed refusal; in a chat about one article it says what that article is about
         (its lede), so the reader can ask again in its terms."""
         ans = refusal(plan.question, [])
-        aid = about or (plan.articles[0] if plan.chosen and plan.articles and len(plan.articles) == 1 else None)
+        aid = plan.articles[0] if plan.chosen and plan.articles and len(plan.articles) == 1 else None
         lede = self.lede(aid) if aid else []
         if lede:
             s = lede[0]
@@ -222,6 +193,18 @@ class Reading:
             ans.text, ans.markers = cited_text([(f'"{quoted(s, 240)}"', 1)], ans.text)
             ans.citations = [self.cite(1, s)]
         return ans
+
+
+def lede_of(body: list[Sent]) -> list[Sent]:
+    """The opening of the story: its first body sentence, and the second when both fit in
+    ``LEDE_CHARS`` (news puts who, what, when and where in the first one or two)."""
+    return body[:2] if len(body) > 1 and len(body[0].text) + len(body[1].text) <= LEDE_CHARS else body[:1]
+
+
+def around(m: re.Match | None, after: int = 60) -> tuple[int, int] | None:
+    """The offsets a shortened quote must keep for the cue ``m`` found in it: the cue and the
+    words after it ("because …", "is expected to …")."""
+    return (m.start(), min(len(m.string), m.end() + after)) if m else None
 
 
 def quoted(s: Sent, limit: int, keep: tuple[int, int] | None = None) -> str:
@@ -240,7 +223,7 @@ def fit(chosen: list[Sent], budget: int = BUDGET, first_limit: int = 320, limit:
         q = quoted(s, first_limit if i == 0 else limit, keeps.get(id(s)))
         if out and total + len(q) + 6 > budget:
             continue
-        out.append((s, f"{q}"))
+        out.append((s, q))
         total += len(q) + 6
     return out
 
@@ -257,13 +240,9 @@ class Composer(ABC):
 
     @abstractmethod
     def compose(self, plan) -> Answer | None:
-        """The answer (or a refusal) for ``plan``; None: not this composer's question after all
-        (the fact reader answers it)."""
-
-    def query(self, plan) -> str:
-        """What relevance is measured against: the turn's query, i.e. the standalone question,
-        plus the last turn for a follow-up that still leans on it ("Why?")."""
-        return plan.query
+        """The answer for ``plan``; None when the articles hold nothing of this kind for it
+        (no reason given, no statement by X) or it is no question of this kind after all: the
+        fact reader then answers, or refuses."""
 
     def off_topic(self, plan, sents: list[Sent], own: set[str]) -> bool:
         """Nothing to read, or the best sentence too far from the question's own words (in a
@@ -276,15 +255,17 @@ class Composer(ABC):
         """For a follow-up, the sentences the last answer did not quote (all, if it quoted them all)."""
         if not plan.said:
             return sents
-        return [s for s in sents if s.text[:60] not in plan.said] or sents
+        return [s for s in sents if not already_said(s.text, plan.said)] or sents
 
-    def relevant(self, plan, need_names: bool = True) -> tuple[list[Sent], set[str]]:
-        """The candidate sentences scored for relevance, best first, and the question's own
-        words; none when the question names what the articles never mention."""
-        q = self.query(plan)
-        sents = self.reading.candidates(plan, q)
-        if need_names and sents and not plan.follows and not self.reading.names_found(
+    def relevant(self, plan) -> tuple[list[Sent], set[str]]:
+        """The candidate sentences scored for relevance to the turn's query (the standalone
+        question, plus the last turn for a follow-up that still leans on it: "Why?"), best
+        first, and the question's own words; none when the question names what the articles
+        never mention, or when they are ``off_topic``."""
+        sents = self.reading.candidates(plan, plan.query)
+        if sents and not plan.follows and not self.reading.names_found(
                 plan.question, list(dict.fromkeys(s.article_id for s in sents))):
             return [], set()
-        own = self.reading.score(sents, q, self.intent)
-        return sorted(sents, key=lambda s: -s.score), own
+        own = self.reading.score(sents, plan.query, self.intent)
+        sents.sort(key=lambda s: -s.score)
+        return ([], own) if self.off_topic(plan, sents, own) else (sents, own)

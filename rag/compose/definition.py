@@ -1,7 +1,8 @@
 """Definition / who is: "What is the Quds Force?", "Who is Ryan Crocker?" — the sentence that
 says what it is: an apposition ("X, a …,"), "X is/was a …", or the role written before a
 name ("U.S. Ambassador Ryan Crocker"). News defines a name where it first uses it, so the
-first mention is preferred. A person's role leads in bold ("**U.S. Ambassador** — …").
+first mention is preferred. "Who is <Name>?" goes to the trained reader, which leads with the
+person's role in bold ("**U.S. Ambassador** — …").
 """
 from __future__ import annotations
 
@@ -24,24 +25,18 @@ class Definition(Composer):
     def compose(self, plan) -> Answer | None:
         if asks_who_is(plan.question):
             return None  # "Who is <Name>?": the reader answers with the role before the name (**Iraqi Prime Minister**)
-        r = self.reading
         thing = defined(plan.question) or ""
         core = re.sub(r"^(?:the|a|an)\s+", "", thing, flags=re.I)
         want = set(stems(core))
-        sents, own = self.relevant(plan)
+        sents, _ = self.relevant(plan)
         mentioning = [s for s in sents if want and want <= set(stems(s.text))]
         if not mentioning:
-            return r.refuse(plan)
+            return None
         first = min(s.start for s in mentioning)
         for s in mentioning:
             s.score = s.relevance + W_FORM * _defines(s.text, core) + W_FIRST * (s.start == first)
         chosen = sorted(mentioning, key=lambda s: -s.score)[:2]
-        lead = ""
-        if re.match(r"^\W*who\b", plan.question, re.I):
-            span = role_of(chosen[0].text, core)
-            if span:
-                lead = f"**{chosen[0].text[span[0]:span[1]]}** — "
-        return r.answer(plan, fit(chosen, BUDGET - 100), lead=lead)
+        return self.reading.answer(plan, fit(chosen, BUDGET - 100))
 
 
 def _defines(text: str, thing: str) -> bool:

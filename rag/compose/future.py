@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from rag.compose import register
-from rag.compose.base import BUDGET, Composer, fit
+from rag.compose.base import BUDGET, Composer, around, fit
 from rag.types import Answer
 
 FUTURE = re.compile(
@@ -31,11 +31,10 @@ class Next(Composer):
     instruction = ("Say what the passages report will, is expected to, is planned to or is due to happen next, "
                    "with any dates they give. If they say nothing about what comes next, say so.")
 
-    def compose(self, plan) -> Answer:
-        r = self.reading
+    def compose(self, plan) -> Answer | None:
         sents, own = self.relevant(plan)
-        if self.off_topic(plan, sents, own):
-            return r.refuse(plan)
+        if not sents:
+            return None
         best = sents[0].relevance
         ahead = []
         for s in sents:
@@ -49,10 +48,10 @@ class Next(Composer):
             ahead.append(s)
         ahead = self.fresh(plan, ahead)
         if not ahead:
-            return r.refuse(plan)
+            return None
         chosen = sorted(ahead, key=lambda s: -s.score)[:3]
-        keeps = {id(s): _cue(s.text) for s in chosen}
-        return r.answer(plan, fit(chosen, BUDGET, keeps=keeps))
+        keeps = {id(s): around(STRONG.search(s.text) or FUTURE.search(s.text)) for s in chosen}
+        return self.reading.answer(plan, fit(chosen, BUDGET, keeps=keeps))
 
 
 def _later_year(s) -> bool:
@@ -62,7 +61,3 @@ def _later_year(s) -> bool:
     year = int(s.published[:4])
     return any(int(y) > year for y in _YEAR.findall(s.text))
 
-
-def _cue(text: str) -> tuple[int, int] | None:
-    m = STRONG.search(text) or FUTURE.search(text)
-    return (m.start(), min(len(text), m.end() + 60)) if m else None

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 
-from rag.answerers.cues import PERSON
+from rag.answerers.cues import ASKS_WHO
 from rag.compose import register
 from rag.compose.base import BUDGET, Composer, fit
-from rag.quotes import TITLED
+from rag.quotes import people
 from rag.text import stems
 from rag.types import Answer
 
@@ -23,15 +23,6 @@ _CAP = r"(?:[A-Z][\w’'.&-]*|\d[\w’'.-]*)(?:\s+(?:of|the|and|de|al-|for|in|on
 ENUMERATION = re.compile(rf"(?P<items>{_CAP}(?:\s*,\s*{_CAP})*,?\s+(?:and|or)\s+{_CAP})"
                          r"(?=\s*(?:[,.;:)!?\"”]|$)|\s+(?:were|was|are|is|have|has|had|will|would|to|in|at|on|for|from|"
                          r"who|which|that|and|as|with|by|after|before|won|each|all|both|[a-z]+ed)\b)")
-_WHO = re.compile(r"^\W*(?:and\s+)?who\b", re.I)
-#: Words that make a capitalised run a place, body or event, not a person.
-_NOT_PERSON = re.compile(r"\b(?:States|Kingdom|Nations|Union|Republic|Zone|Revolution|East|West|North|South|Force|"
-                         r"Forces|Army|Navy|Embassy|Ministry|Council|Party|House|Government|University|Committee|"
-                         r"Court|Department|Office|Street|Airport|Cup|League|Club|Festival|Awards?|Prize|Company|"
-                         r"Corporation|Group|Bank|Times|News|Post|Street|City|County|Island|Islands|Sea|River|Park|"
-                         r"Minister|President|Ambassador|Secretary|Adviser)$")
-_ROLE_HEAD = re.compile(r"^(?:(?:State|Secretary|Minister|President|Prime|Foreign|Ambassador|Chancellor|Governor|"
-                        r"General|Senator|Deputy|Chief|Judge)\s+)+")
 KEEP = 0.6
 MAX_ITEMS = 6
 MAX_QUOTES = 3
@@ -42,27 +33,30 @@ class Listing(Composer):
     instruction = ("List every item the passages give that answers the question, each with its [n], "
                    "in one sentence; then nothing else.")
 
-    def compose(self, plan) -> Answer:
-        r = self.reading
-        sents, own = self.relevant(plan)
-        if not sents or sents[0].relevance < r.threshold * (0.8 if plan.scoped or plan.follows else 1.0):
-            return r.refuse(plan)
+    def off_topic(self, plan, sents, own) -> bool:
+        """Lists keep a bar in a chat about one article too (a little lower): a list question on
+        something else would otherwise get the article's best-matching names."""
+        return not sents or sents[0].relevance < self.reading.threshold * (0.8 if plan.scoped or plan.follows else 1.0)
+
+    def compose(self, plan) -> Answer | None:
+        sents, _ = self.relevant(plan)
+        if not sents:
+            return None
         best = sents[0].relevance
-        who = bool(_WHO.match(plan.question))
+        who = bool(ASKS_WHO.match(plan.question))
         q = set(stems(plan.question))
         pool = [s for s in sents[:12] if s.relevance >= KEEP * best]
         for s in pool:
             s.score = s.relevance + (0.15 if who else 0.1) * min(3, len(_items(s.text, who, q)))
         chosen = sorted(pool, key=lambda s: -s.score)[:MAX_QUOTES]
         parts = fit(chosen, BUDGET + 50, first_limit=280, limit=200)
-        return r.answer(plan, parts, lead=_lead(parts, who, q))
+        return self.reading.answer(plan, parts, lead=_lead(parts, who, q))
 
 
 def _items(text: str, who: bool, question_stems: set[str]) -> list[str]:
     """Listed names in ``text`` that the question does not already say."""
     if who:
-        found = [m.group(0) for m in TITLED.finditer(text)]
-        found += [_ROLE_HEAD.sub("", p) for p in PERSON.findall(text) if not _NOT_PERSON.search(p)]
+        found = people(text)
     else:
         found = []
         for m in ENUMERATION.finditer(text):

@@ -11,7 +11,7 @@ Never refused while there is an article to summarise; a topic the articles never
 from __future__ import annotations
 
 from rag.compose import register
-from rag.compose.base import BUDGET, Composer, Sent, quoted
+from rag.compose.base import BUDGET, Composer, Sent, lede_of, quoted
 from rag.dates import to_day
 from rag.text import stems
 from rag.types import Answer
@@ -47,7 +47,7 @@ class Overview(Composer):
         body = self.reading.body(article_id)
         if not body:
             return []
-        lede = self.reading.lede(article_id)
+        lede = lede_of(body)
         chosen = list(lede)
         total = sum(len(s.text) + 6 for s in chosen)
         rest = [s for s in body[len(lede):] if 40 <= len(s.text) <= 320]
@@ -69,8 +69,6 @@ class Overview(Composer):
         r = self.reading
         query = plan.asked.strip(plan.topic) if plan.asked.phrase else plan.topic
         passages = r.search(plan, query, r.settings.answer.passages * 2, latest=False)
-        if plan.articles is not None and not plan.articles:
-            passages = []
         if not passages or not r.names_found(query, list(dict.fromkeys(p.article_id for p in passages))[:3]):
             return r.refuse(plan)
         best: dict[str, float] = {}

@@ -55,11 +55,10 @@ class Reaction(Composer):
     instruction = ("Report what the person or group asked about said or how they reacted, as the passages "
                    "attribute it (said, told, criticised, welcomed, warned …), naming who said it.")
 
-    def compose(self, plan) -> Answer:
-        r = self.reading
-        sents, own = self.relevant(plan)
-        if self.off_topic(plan, sents, own):
-            return r.refuse(plan)
+    def compose(self, plan) -> Answer | None:
+        sents, _ = self.relevant(plan)
+        if not sents:
+            return None
         who = speakers(plan.question)
         best = sents[0].relevance
         said = []
@@ -72,9 +71,9 @@ class Reaction(Composer):
             said = []  # nobody asked about is quoted: not their reaction
         said = self.fresh(plan, said)
         if not said:
-            return r.refuse(plan)
+            return None
         chosen = sorted(said, key=lambda s: -s.score)[:3]
-        return r.answer(plan, fit(chosen, BUDGET))
+        return self.reading.answer(plan, fit(chosen, BUDGET))
 
 
 def speakers(question: str) -> list[set[str]]:

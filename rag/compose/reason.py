@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from rag.compose import register
-from rag.compose.base import BUDGET, Composer, fit
+from rag.compose.base import BUDGET, Composer, around, fit
 from rag.types import Answer
 
 REASON = re.compile(
@@ -37,11 +37,10 @@ class Reason(Composer):
     instruction = ("Give the reason the passages state (because, due to, after, in order to, blamed on …), "
                    "in one or two sentences. If they state no reason, say so.")
 
-    def compose(self, plan) -> Answer:
-        r = self.reading
-        sents, own = self.relevant(plan)
-        if self.off_topic(plan, sents, own):
-            return r.refuse(plan)
+    def compose(self, plan) -> Answer | None:
+        sents, _ = self.relevant(plan)
+        if not sents:
+            return None
         top = sents[0]
         marked = [s for s in sents[:12] if REASON.search(s.text) and s.relevance >= KEEP * top.relevance]
         marked = self.fresh(plan, marked)
@@ -58,8 +57,8 @@ class Reason(Composer):
         # "For this reason, he was not granted bail.": the reason is the sentence before.
         if BACK.match(chosen[0].text) and (before := _next_to(sents, chosen[0], -1)) and before not in chosen:
             chosen = [before, *chosen[:1]]
-        keeps = {id(s): _marker(s.text) for s in chosen}
-        return r.answer(plan, fit(chosen, BUDGET, keeps=keeps))
+        keeps = {id(s): around(REASON.search(s.text)) for s in chosen}
+        return self.reading.answer(plan, fit(chosen, BUDGET, keeps=keeps))
 
 
 #: A sentence whose reason is the one before it.
@@ -71,8 +70,3 @@ def _next_to(sents, s, step: int = 1):
     """The sentence ``step`` places after ``s`` in its article, if it is among ``sents``."""
     return next((o for o in sents if o.article_id == s.article_id and o.index == s.index + step), None)
 
-
-def _marker(text: str) -> tuple[int, int] | None:
-    """Offsets that a shortened quote must keep: the reason marker and the words after it."""
-    m = REASON.search(text)
-    return (m.start(), min(len(text), m.end() + 60)) if m else None
