@@ -345,8 +345,8 @@ class _Library:
         if (url or "").strip():
             fetched = yield from self._fetch(url.strip())
             (failed if isinstance(fetched, tuple) else docs).append(fetched)
-        settings = self.libraries.get(collection).settings
-        yield ingest_report(ingest_docs(docs, settings, failed)), *self.refresh(collection)
+        qa = self.libraries.get(collection)
+        yield ingest_report(ingest_docs(docs, qa.settings, failed, qa.embedder)), *self.refresh(collection)
 
     def _local_docs(self, files, pasted, paste_title):
         docs, failed = [], []
@@ -391,21 +391,21 @@ class _Library:
             docs, failed = [pasted_doc(text or "", "", self.settings.ui.max_upload_mb)], []
         except SourceError as e:
             docs, failed = [], [("pasted text", str(e))]
-        return ingest_report(ingest_docs(docs, self.settings, failed))
+        return ingest_report(ingest_docs(docs, self.settings, failed, self.libraries.default.embedder))
 
     def file_api(self, f) -> str:
         try:
             docs, failed = [upload_doc(_upload_path(f), self.settings.chunking.max_file_mb)], []
         except SourceError as e:
             docs, failed = [], [(Path(_upload_path(f)).name, str(e))]
-        return ingest_report(ingest_docs(docs, self.settings, failed))
+        return ingest_report(ingest_docs(docs, self.settings, failed, self.libraries.default.embedder))
 
     def url_api(self, url: str) -> str:
         try:
             docs, failed = [self.fetches.submit(url_doc, url, self.settings).result()], []
         except SourceError as e:
             docs, failed = [], [(url, str(e))]
-        return ingest_report(ingest_docs(docs, self.settings, failed))
+        return ingest_report(ingest_docs(docs, self.settings, failed, self.libraries.default.embedder))
 
 
 def _library_editing(lib: _Library, table, scope, victim, status_md, collection) -> None:

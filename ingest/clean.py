@@ -40,8 +40,8 @@ _DATE_PATTERNS = [
 ]
 _BOILERPLATE = re.compile(
     r"copyright|©|all rights reserved|comment policy|welcomes your comments|view comments|"
-    r"click (?:here|to)|reprint permission|subscribe|sign up for|newsletter|follow us|"
-    r"share this (?:article|story)|terms of (?:use|service)|privacy policy|advertisement",
+    r"click (?:here|to)|reprint permission|\bsubscribe\b|sign up for|newsletter|follow us|"
+    r"share this (?:article|story)|terms of (?:use|service)|privacy policy|^advertisement$",
     re.IGNORECASE,
 )
 
@@ -100,7 +100,9 @@ def _strip_byline(text: str) -> tuple[str, str | None]:
 def strip_footer(text: str) -> str:
     """Drop trailing paragraphs that are site furniture rather than article prose."""
     paras = text.split("\n\n")
-    while paras and _is_furniture(paras[-1]):
+    # The first paragraph is the article even when it mentions subscribers or a newsletter:
+    # a one-paragraph story must not be cleaned away as its own footer.
+    while len(paras) > 1 and _is_furniture(paras[-1]):
         paras.pop()
     return "\n\n".join(paras).strip()
 

@@ -11,10 +11,13 @@
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 from datetime import datetime, timezone
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
+
+import numpy as np
 
 from ingest.chunk import Chunk, chunk
 from ingest.clean import CleanDoc, clean
@@ -78,7 +81,7 @@ class _Rows:
     def __init__(self, means: bool = False):
         self.sentences, self.means = 0, means  # means: a layout-2 store keeps chunk vectors
         self.sent_ids, self.sent_metas = [], []
-        self.chunk_ids, self.chunk_texts, self.chunk_vecs, self.chunk_metas = [], [], [], []
+        self.chunk_ids, self.chunk_vecs, self.chunk_metas = [], [], []
 
     def add(self, p: _Pending, vectors) -> None:
         a, row = p.meta, 0
@@ -88,7 +91,6 @@ class _Rows:
             self.sent_ids += [f"{cid}:{k}" for k in range(n)]
             self.sent_metas += [{"article_id": a.id, "gen": a.hash}] * n
             self.chunk_ids.append(cid)
-            self.chunk_texts.append(c.text)
             self.chunk_vecs.append(_unit(vectors[row:row + n].mean(axis=0)).tolist() if self.means else None)
             self.chunk_metas.append({"article_id": a.id, "gen": a.hash, "start": c.start, "end": c.end,
                                      "sents": ",".join(f"{s}-{e}" for s, e in c.sentences)})
@@ -96,11 +98,31 @@ class _Rows:
         self.sentences += row
 
 
+class SentenceVectors:
+    """Each distinct sentence is embedded once per run: wire copies and boilerplate lines
+    ("Reporting by …", "Follow us on …") recur across articles and flush groups. Bounded:
+    the last ``size`` distinct sentences (~1.5 KB of vector each) are remembered."""
+
+    def __init__(self, size: int = 8192):
+        self.size, self.known = size, OrderedDict()
+
+    def of(self, texts: list[str], embedder) -> np.ndarray:
+        new = list(dict.fromkeys(t for t in texts if t not in self.known))
+        for t, v in zip(new, embedder.embed_documents(new)):
+            self.known[t] = v
+        out = np.stack([self.known[t] for t in texts])
+        for t in dict.fromkeys(texts):  # recently used: kept longest
+            self.known.move_to_end(t)
+        while len(self.known) > self.size:
+            self.known.popitem(last=False)
+        return out
+
+
 class Ingestor:
     """One ingestion run over one store; feed it sources, then ``finish``."""
 
     def __init__(self, settings: Settings, store: ArticleStore | None = None, embedder=None, warm: bool = True,
-                 repair: bool = True):
+                 repair: bool = True, vectors: SentenceVectors | None = None):
         self.settings, self.warm = settings, warm
         self.embedder = embedder or get_embedder(settings.embedding)
         self.store = store or ArticleStore.open(settings, create=True)
@@ -109,6 +131,8 @@ class Ingestor:
         self.known = self.store.table()
         self.by_text = {m.same_text_key: m.id for m in self.known.values()}  # duplicate check without a query
         self.pending: list[_Pending] = []
+        self.vectors = vectors or SentenceVectors()  # given: embedded ahead, before a write lock
+        self._pool, self._writing = None, None  # the background writer (see flush)
         self.changed = False
         # The last run died mid-write: sweep what it left. Not in a --workers worker: there "dirty"
         # may be another worker's write in flight (the parent swept before starting them).
@@ -187,26 +211,45 @@ class Ingestor:
         return holder if holder != aid and known is not None and known.same_text_key == th else None
 
     def flush(self) -> None:
-        """Embed every staged sentence in one batch, then write the whole group: all
-        sentences, all chunks, then all article records (the commit), then stale rows.
-        Each Chroma write costs ~20 ms however small, so one per group, not per article."""
+        """Embed every staged sentence, then hand the group to the writer: all sentences, all
+        chunks, then all article records (the commit), then stale rows. Each Chroma write costs
+        ~20 ms however small, so one per group, not per article. The writes of one group run
+        while the next group is read and embedded (Chroma's upserts took ~14 % of an ingest);
+        one group is written at a time, in order."""
         if not self.pending:
             return
-        texts = [c.text[s - c.start:e - c.start] for p in self.pending for c in p.chunks for s, e in c.sentences]
-        vectors = self.embedder.embed_documents(texts)
+        group, self.pending = self.pending, []
+        texts = [c.text[s - c.start:e - c.start] for p in group for c in p.chunks for s, e in c.sentences]
+        vectors = self.vectors.of(texts, self.embedder)
+        self.wait()  # the previous group is committed before this one starts
         self.store.set_dirty(True)
         self.changed = True
+        self._writing = self._writer().submit(self._write, group, vectors)
+
+    def _write(self, group: list[_Pending], vectors) -> None:
         rows = _Rows(self.store.chunk_vectors)
-        for p in self.pending:
+        for p in group:
             rows.add(p, vectors[rows.sentences:rows.sentences + sum(len(c.sentences) for c in p.chunks)])
-        self.store.write_sentences(rows.sent_ids, vectors.tolist(), rows.sent_metas)
-        self.store.write_chunks(rows.chunk_ids, rows.chunk_texts, rows.chunk_vecs, rows.chunk_metas)
-        self.store.commit_articles([(p.meta, p.text) for p in self.pending])
-        for p in self.pending:
+        self.store.write_sentences(rows.sent_ids, vectors, rows.sent_metas)
+        self.store.write_chunks(rows.chunk_ids, rows.chunk_vecs, rows.chunk_metas)
+        self.store.commit_articles([(p.meta, p.text) for p in group])
+        for p in group:
             if not p.is_new:  # a new article has no old rows (a crash's leftovers were repaired at start)
                 self.store.drop_stale_chunks(p.meta.id, p.meta.hash)
             (self.report.added if p.is_new else self.report.updated).append(p.meta.id)
-        self.pending = []
+
+    def _writer(self):
+        if self._pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="ingest-write")
+        return self._pool
+
+    def wait(self) -> None:
+        """Until the group being written is committed; its error, if any, is raised here."""
+        writing, self._writing = self._writing, None
+        if writing is not None:
+            writing.result()
 
     def prune(self, roots: list[str]) -> None:
         """Remove articles whose source file, inside one of ``roots`` (the files and folders this
@@ -220,6 +263,7 @@ class Ingestor:
 
     def remove(self, article_id: str) -> None:
         """Delete one stored article (a duplicate found after the fact)."""
+        self.wait()
         self.store.set_dirty(True)
         self.store.delete_article(article_id)
         self.known.pop(article_id, None)
@@ -228,6 +272,12 @@ class Ingestor:
 
     def finish(self) -> IngestReport:
         self.flush()
+        try:
+            self.wait()
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown()
+                self._pool = None
         if self.changed:
             changed = self.report.added + self.report.updated + self.report.removed
             # A writer that died left no log of what it committed: readers must re-read everything.
@@ -245,6 +295,30 @@ class Ingestor:
         root = index_root(self.settings)
         if root is not None:
             index_cache.sync(self.store, None, root, index_cache.keeps_vectors(self.settings))
+
+
+def embed_ahead(raws: list[RawDoc], settings: Settings, embedder) -> SentenceVectors:
+    """The sentences of these docs, embedded with nothing written: the slow half of an ingest,
+    run before its writer takes a write lock, so a client that gave up while its long text was
+    embedded holds up no other writer. A doc the store holds unchanged is skipped; one that does
+    not clean is left for the writer to fail with its reason."""
+    try:
+        known = ArticleStore.open(settings).table()
+    except Exception:  # noqa: BLE001 - no store yet (or unreadable): the writer reports it
+        known = {}
+    texts = []
+    for raw in raws:
+        try:
+            doc = clean(raw)
+        except Exception:  # noqa: BLE001 - failed with its reason by the writer
+            continue
+        old = known.get(article_id(doc.source))
+        if old is None or old.hash != content_hash(doc):
+            texts += [doc.text[s:e] for c in chunk(doc.text, settings.chunking.max_chars, settings.chunking.language)
+                      for s, e in c.sentences]
+    vectors = SentenceVectors(max(8192, len(texts)))
+    vectors.of(texts, embedder) if texts else None
+    return vectors
 
 
 def nothing_to_read(folder: Path) -> str:

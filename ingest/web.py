@@ -6,8 +6,8 @@ server path.
 - Pasted text and uploads are owned by the store: their text is stored with the article, their
   source is ``pasted:<digest>`` / ``upload:<file name>`` (not a temp file a later ``--prune``
   could find missing), and nothing of them is left on disk.
-- Fetching runs outside the write lock, so a slow server holds up no other ingestion; writes
-  from the app's threads go one at a time.
+- Fetching and embedding run outside the write lock, so a slow server or a long text holds up
+  no other ingestion; writes from the app's threads go one at a time.
 """
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ from pathlib import Path
 from ingest.errors import SourceError
 from ingest.fetch import UnsafeURLError
 from ingest.load import SUFFIXES, RawDoc, load_file, is_url, load_url
-from ingest.pipeline import IngestReport, Ingestor
+from ingest.pipeline import IngestReport, Ingestor, embed_ahead
+from rag.embedders import get_embedder
 
 _WRITE = threading.Lock()
 
@@ -63,10 +64,15 @@ def _remove(p: Path) -> None:
         pass
 
 
-def ingest_docs(docs: list[RawDoc], settings, failed: list[tuple[str, str]] = ()) -> IngestReport:
-    """Write loaded docs into the store (one writer at a time); ``failed`` joins the report."""
+def ingest_docs(docs: list[RawDoc], settings, failed: list[tuple[str, str]] = (), embedder=None) -> IngestReport:
+    """Write loaded docs into the store; ``failed`` joins the report. Their sentences are embedded
+    first, outside the write lock (a 1 MB paste takes a minute to embed; the lock is then held
+    for the writes alone); writers take the lock one at a time. ``embedder``: the app's own
+    (one model in memory, not one more per request)."""
+    embedder = embedder or get_embedder(settings.embedding)
+    ahead = embed_ahead(docs, settings, embedder)
     with _WRITE:
-        run = Ingestor(settings)
+        run = Ingestor(settings, embedder=embedder, vectors=ahead)
         run.report.failed += list(failed)
         for doc in docs:
             run.add_raw(doc)

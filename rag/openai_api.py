@@ -398,4 +398,4 @@ async def _ingest(svc: Service, req: ArticleRequest):
             doc = await asyncio.wrap_future(svc.fetches.submit(url_doc, req.url, settings))
         except SourceError as e:
             raise APIError(400, f"not added: {e}", param="url") from None
-    return await run_in_threadpool(ingest_docs, [doc], settings)
+    return await run_in_threadpool(ingest_docs, [doc], settings, (), svc.qa.embedder)

@@ -45,8 +45,11 @@ LEGACY_DIRTY = "dirty"  # the single write-in-flight flag of versions before per
 #    articles a chunk index of real vectors cost ~100 ms of every first question and 60 MB);
 # 2: chunks carried the mean of their sentence vectors (still read and written as such);
 # 1: chunks only, no sentence vectors (refused: re-ingest).
-LAYOUT = 3
-READABLE_LAYOUTS = (2, 3)
+# 4: chunks carry no text either: it is cut from the committed article's text (Chroma indexes every
+#    document for full-text search, which cost ~40 % of the writes of an ingest and is never used;
+#    a chunk row that still holds its text, as in layouts 2 and 3, is read as it is).
+LAYOUT = 4
+READABLE_LAYOUTS = (2, 3, 4)
 OLD_LAYOUT = ("this store was written by an older version of news-rag (no sentence vectors); "
               "re-ingest your articles into a new store: rag-ingest SOURCES --db NEW_DIR")
 
@@ -307,18 +310,18 @@ class ArticleStore:
         self.sentences.delete(where={"article_id": article_id})
 
     # -- chunks --------------------------------------------------------------------
-    def write_chunks(self, ids, texts, embeddings, metadatas) -> None:
-        """Chunk records; ``embeddings`` (their mean sentence vectors) are stored only in a
-        layout-2 store, a placeholder otherwise."""
+    def write_chunks(self, ids, embeddings, metadatas) -> None:
+        """Chunk records: offsets and sentence spans, no text (see LAYOUT 4); ``embeddings``
+        (their mean sentence vectors) are stored only in a layout-2 store, a placeholder otherwise."""
         vectors = embeddings if self.chunk_vectors else [_UNIT] * len(ids)
-        self._upsert(self.chunks, ids=ids, documents=texts, embeddings=vectors, metadatas=metadatas)
+        self._upsert(self.chunks, ids=ids, embeddings=vectors, metadatas=metadatas)
 
     def write_sentences(self, ids, embeddings, metadatas) -> None:
         """Sentence vectors (no text: a sentence is its chunk's text at the chunk's spans)."""
         self._upsert(self.sentences, ids=ids, embeddings=embeddings, metadatas=metadatas)
 
     def _upsert(self, collection, **columns) -> None:
-        step = self.client.get_max_batch_size()
+        step = min(1000, self.client.get_max_batch_size())  # bounds the memory one write takes
         for i in range(0, len(columns["ids"]), step):
             collection.upsert(**{k: v[i:i + step] for k, v in columns.items()})
 
@@ -355,8 +358,21 @@ class ArticleStore:
         return out
 
     def iter_chunks(self) -> Iterator[tuple[str, str, dict]]:
+        """(id, text, metadata) of every chunk, every generation (callers keep the committed one)."""
         for got in self._pages(self.chunks, ["metadatas", "documents"]):
-            yield from zip(got["ids"], got["documents"], got["metadatas"])
+            yield from self._with_texts(got)
+
+    def _with_texts(self, got: dict) -> Iterator[tuple[str, str, dict]]:
+        """Chunk rows with their text: a row written without one (layout 4) is cut from its
+        article's committed text at its offsets (another generation's cut is wrong, and its
+        callers drop it anyway)."""
+        need = sorted({m["article_id"] for d, m in zip(got["documents"], got["metadatas"]) if d is None})
+        texts = {}
+        for i in range(0, len(need), 500):
+            a = self.articles.get(ids=need[i:i + 500], include=["documents"])
+            texts.update(zip(a["ids"], a["documents"]))
+        for i, d, m in zip(got["ids"], got["documents"], got["metadatas"]):
+            yield i, d if d is not None else texts.get(m["article_id"], "")[m["start"]:m["end"]], m
 
     def iter_sentence_vectors(self) -> Iterator[tuple[list[str], np.ndarray]]:
         """Every sentence vector, a page at a time: (ids, float32 matrix)."""
@@ -369,7 +385,7 @@ class ArticleStore:
         for i in range(0, len(article_ids), batch):
             got = self.chunks.get(where={"article_id": {"$in": article_ids[i:i + batch]}},
                                   include=["metadatas", "documents"])
-            yield from zip(got["ids"], got["documents"], got["metadatas"])
+            yield from self._with_texts(got)
 
     def repair(self) -> int:
         """Delete chunks and sentences no committed article owns (left by a crash).

@@ -1,5 +1,5 @@
 """`python tests/app_process.py [ui.py flags]`: the real app, in its own process, for the
-security tests. Everything is the product's own code except one thing the test machine lacks:
+security tests; `… serve [flags]` runs `rag serve` and `… rag-ingest [args]` the ingest CLI instead. Everything is the product's own code except one thing the test machine lacks:
 a public internet. Addresses listed in RAG_TEST_PUBLIC_ADDRESSES (e.g. 127.0.0.3) are treated
 as public, so a local server there stands in for a news site; every other loopback, private
 or reserved address is judged by the real check.
@@ -18,7 +18,16 @@ _PUBLIC = set(filter(None, os.environ.get("RAG_TEST_PUBLIC_ADDRESSES", "").split
 _real = ingest.fetch.is_public
 ingest.fetch.is_public = lambda address: address in _PUBLIC or _real(address)
 
-import ui  # noqa: E402
-
 if __name__ == "__main__":
-    ui.main(prog_name="ui.py")
+    if sys.argv[1:2] == ["serve"]:
+        from rag.cli.main import main
+
+        main(prog_name="rag")
+    elif sys.argv[1:2] == ["rag-ingest"]:
+        from ingest.cli import ingest_command
+
+        ingest_command(args=sys.argv[2:], prog_name="rag-ingest")
+    else:
+        import ui
+
+        ui.main(prog_name="ui.py")

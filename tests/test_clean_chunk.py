@@ -57,3 +57,13 @@ def test_markdown_heading_is_title():
     assert doc.title == "Storm hits coast"
     assert doc.published == "2020-05-03"
     assert not doc.text.startswith("#")
+
+
+def test_a_one_paragraph_story_that_mentions_subscribers_is_kept():
+    """Footer words inside the only paragraph are the story, not site furniture."""
+    text = ("# The Sunday Times\n\nIn common with other newspapers, The Sunday Times has been hit by a fall in "
+            "circulation. It has a number of digital-only subscribers, which numbered 59,000 by March 2014.\n")
+    doc = clean(RawDoc("x.md", "markdown", text, "x"))
+    assert "59,000" in doc.text
+    ad = "Death Wish Coffee beat out nine other contenders for the free advertisement."
+    assert clean(RawDoc("y.md", "markdown", f"# Ads\n\n{ad}\n\nAdvertisement\n", "y")).text == ad

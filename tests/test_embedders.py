@@ -73,3 +73,14 @@ def test_a_store_refuses_the_other_variant_with_the_setting_to_use(tmp_path):
 def test_int8_needs_the_onnx_backend():
     with pytest.raises(BadInputError, match="RAG_EMBEDDING__BACKEND=onnx"):
         get_embedder(EmbeddingSettings(backend="sentence-transformers", variant="int8"))
+
+
+def test_a_sentence_vector_is_the_same_whatever_it_is_embedded_with():
+    """Ingest embeds in length order, a few texts a run, several runs in flight at once; a
+    sentence's vector must not depend on its batch-mates or on which thread ran it."""
+    ox = get_embedder(EmbeddingSettings(backend="onnx", batch_size=3, threads=2))
+    texts = [f"Sentence {i} about the talks in Baghdad{' and their aftermath' * (i % 7)}." for i in range(40)]
+    together = ox.embed_documents(texts)
+    alone = np.stack([ox.embed_documents([t])[0] for t in texts])
+    assert np.sum(together * alone, axis=1).min() >= 0.99999
+    assert ox.callers == 2

@@ -40,6 +40,32 @@ def test_reingest_same_input_changes_and_embeds_nothing(fake_settings, articles_
     assert _assert_consistent(fake_settings) == before
 
 
+def test_a_sentence_repeated_across_articles_is_embedded_once(fake_settings, tmp_path):
+    """Wire boilerplate ("Reporting by …") recurs in every article of an archive: one vector each."""
+    folder = tmp_path / "wire"
+    folder.mkdir()
+    tail = "Reporting by Jane Doe; editing by John Roe."
+    for i in range(30):
+        (folder / f"{i}.md").write_text(f"# Story {i}\n\nStory number {i} happened on day {i}. {tail}\n")
+    fakes.INSTANCES.clear()
+    report = ingest([str(folder)], settings=fake_settings)
+    assert len(report.added) == 30
+    assert fakes.INSTANCES[-1].texts_embedded == 31  # 30 distinct sentences + the shared one
+    _assert_consistent(fake_settings)
+
+
+def test_chunk_rows_hold_no_text_and_are_read_from_the_article(fake_settings, articles_dir):
+    """Chroma full-text-indexes every document it stores: the chunk rows carry offsets only, and
+    their text is cut from the committed article (the store's one copy of it)."""
+    ingest([str(articles_dir)], settings=fake_settings)
+    store = ArticleStore.open(fake_settings)
+    raw = store.chunks.get(include=["documents"])
+    assert raw["ids"] and all(d is None for d in raw["documents"])
+    table, chunks = _assert_consistent(fake_settings)
+    for _, text, meta in chunks:
+        assert text == store.article(meta["article_id"]).text[meta["start"]:meta["end"]] and text.strip()
+
+
 def test_changed_article_replaces_all_old_chunks(fake_settings, articles_dir):
     f = articles_dir / "markets.md"
     ingest([str(f)], settings=fake_settings)

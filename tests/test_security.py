@@ -7,6 +7,14 @@ Each test reproduces one row of the security review (issue 13) and shows it is c
  3 a slow-drip server holding a fetch    8 a remote error reason rendered as Markdown
  4 no login, server paths shown          9 an article deleted while answering
  5 huge uploads                         10 a literal "[1]" in an article faking a citation
+
+The tests named ``test_rowN_…`` replay the numbered rows of the bounded-input attack run
+(issue 31) against a real `rag serve` process, each checking its peak memory afterwards:
+ 1 a brotli bomb past the page cap        5 size limits on every path; the write lock
+ 2 a hostile or encrypted PDF                and a client that has gone
+ 3 PDF amplification                      6 URL fetches on request threads
+ 4 a public feed leading to the intranet  7 500s where 400s are documented
+                                          8 Host names, private addresses named
 """
 from __future__ import annotations
 
@@ -35,6 +43,7 @@ class _Site(http.server.BaseHTTPRequestHandler):
 
     internal_url = ""
     pixel_hits = 0
+    files: dict[str, tuple[bytes, str, str]] = {}  # path: (body, content type, content encoding)
 
     def do_GET(self):  # noqa: N802
         path = self.path.split("?")[0]
@@ -58,6 +67,23 @@ class _Site(http.server.BaseHTTPRequestHandler):
         elif path == "/reason":
             self.send_response(404, "Not Found [claim your prize](http://evil.example/win)")
             self.end_headers()
+        elif path in _Site.files:  # hostile bodies for the bounded-input rows (issue 31)
+            body, kind, encoding = _Site.files[path]
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            if encoding:
+                self.send_header("Content-Encoding", encoding)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        elif path == "/feed-moved":
+            self.send_response(301)
+            self.send_header("Location", _Site.internal_url + "/feed.xml")
+            self.end_headers()
+        elif path == "/feed.xml":
+            item = f"<item><title>Staff only</title><link>{_Site.internal_url}/secret.html</link></item>"
+            self._send(200, f'<?xml version="1.0"?><rss version="2.0"><channel><title>Intranet</title>{item}'
+                            f"</channel></rss>")
         elif path.startswith("/pixel"):
             _Site.pixel_hits += 1
             self._send(200, "")
@@ -470,3 +496,203 @@ def test_the_app_refuses_huge_bodies_before_reading_them_and_foreign_host_names(
     assert " 413 " in status, status
     assert httpx.get(app.url, headers={"Host": "attacker.example"}, timeout=10).status_code == 400
     assert httpx.get(app.url, timeout=10).status_code == 200
+
+
+# -- bounded input (issue 31): a real `rag serve` attacked row by row ------------------------
+# Each test replays one numbered row of the attack run against one `rag serve` process (and, for
+# the feed row, a `rag-ingest --feed` process) and then checks the server's peak memory: every
+# row once cost it a gigabyte or more, or held it for a minute. The limit is the server's own
+# peak after start-up plus room for one ordinary ingest.
+PEAK_ROOM_MB = 500
+
+
+def _peak_mb(pid: int) -> float:
+    """Peak resident memory of a process (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmHWM")
+
+
+class ServeProcess:
+    """`rag serve` on loopback without a key, with 127.0.0.3 standing in for the internet."""
+
+    def __init__(self, db: Path):
+        import shutil
+
+        from tests.conftest import SAMPLE as sample
+
+        db.parent.mkdir(parents=True, exist_ok=True)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/v1"
+        self.log = open(db.parent / "serve.log", "wb")
+        subprocess.run([sys.executable, "-m", "ingest", str(sample), "--db", str(db)], cwd=ROOT, check=True,
+                       capture_output=True)
+        env = {**os.environ, "RAG_TEST_PUBLIC_ADDRESSES": PUBLIC, "RAG_FETCH__TIMEOUT": "10", "PYTHONUNBUFFERED": "1"}
+        self.proc = subprocess.Popen([sys.executable, str(ROOT / "tests" / "app_process.py"), "serve", "--db", str(db),
+                                      "--port", str(self.port)], cwd=ROOT, env=env, stdout=self.log,
+                                     stderr=subprocess.STDOUT)
+        deadline = time.time() + 180
+        while True:
+            assert self.proc.poll() is None and time.time() < deadline, Path(self.log.name).read_text()[-2000:]
+            try:
+                httpx.get(f"{self.url}/models", timeout=2)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        self.ask("What did Iran offer?")  # the models and the index loaded: the baseline peak
+        self.limit_mb = _peak_mb(self.proc.pid) + PEAK_ROOM_MB
+
+    def ask(self, question: str) -> str:
+        r = httpx.post(f"{self.url}/chat/completions", json={"messages": [{"role": "user", "content": question}]},
+                       timeout=60)
+        assert r.status_code == 200, r.text
+        return r.json()["choices"][0]["message"]["content"]
+
+    def add(self, timeout: float = 60, **body) -> httpx.Response:
+        return httpx.post(f"{self.url}/articles", json=body, timeout=timeout)
+
+    def assert_bounded(self) -> None:
+        """Still answering, and its peak memory never went past the limit."""
+        assert self.proc.poll() is None
+        assert "Ryan Crocker" in self.ask("Who is the U.S. ambassador?")
+        assert _peak_mb(self.proc.pid) < self.limit_mb, (_peak_mb(self.proc.pid), self.limit_mb)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+@pytest.fixture(scope="module")
+def serve(tmp_path_factory, sites):
+    from tests.test_fetch_bounds import _brotli_bomb
+    from tests.test_pdf import _encrypted, _text_bomb
+
+    _Site.files.update({"/news.html": (_brotli_bomb(), "text/html; charset=utf-8", "br"),
+                        "/report.pdf": (_text_bomb(), "application/pdf", ""),
+                        "/locked.pdf": (_encrypted("AES-256"), "application/pdf", "")})
+    proc = ServeProcess(tmp_path_factory.mktemp("bounded") / "db")
+    yield proc
+    proc.stop()
+
+
+def test_row1_a_brotli_bomb_is_refused_at_the_page_cap(serve, sites):
+    t = time.perf_counter()
+    r = serve.add(url=f"{sites[1]}/news.html")
+    assert r.status_code == 400 and "not added" in r.json()["error"]["message"], r.text
+    assert time.perf_counter() - t < 30
+    serve.assert_bounded()
+
+
+def test_row2_an_encrypted_pdf_is_one_clear_failure_and_the_server_goes_on(serve, sites):
+    r = serve.add(url=f"{sites[1]}/locked.pdf")
+    assert r.status_code == 400, r.text
+    assert "encrypted PDF: remove the password first" in r.json()["error"]["message"]
+    ok = serve.add(url=f"{sites[1]}/article.html")
+    assert ok.status_code == 201 and ok.json()["added"], ok.text
+    serve.assert_bounded()
+
+
+def test_row3_a_pdf_that_inflates_to_150_mb_costs_bounded_time_and_memory(serve, sites):
+    t = time.perf_counter()
+    r = serve.add(url=f"{sites[1]}/report.pdf")
+    assert r.status_code == 400 and "inflates past" in r.json()["error"]["message"], r.text
+    assert time.perf_counter() - t < 60
+    serve.assert_bounded()
+
+
+def test_row4_a_public_feed_moved_to_the_intranet_brings_in_no_intranet_page(tmp_path, sites):
+    """`rag-ingest --feed` at a public URL that redirects to an intranet feed: the feed is still
+    public, so its intranet entries are refused one by one."""
+    proc = subprocess.run([sys.executable, str(ROOT / "tests" / "app_process.py"), "rag-ingest", "--feed",
+                           f"{sites[1]}/feed-moved", "--db", str(tmp_path / "db")], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, env={**os.environ, "RAG_TEST_PUBLIC_ADDRESSES": PUBLIC})
+    assert "0 added" in proc.stdout, proc.stdout + proc.stderr
+    assert "local or private address" in proc.stderr and SECRET not in proc.stdout + proc.stderr
+
+
+def test_row5_size_limits_on_every_path_and_no_write_lock_for_a_gone_client(serve):
+    import json
+    import random
+
+    huge = b'{"text": "' + b"word " * 6_000_000 + b'"}'  # 30 MB of paste: over the 20 MB cap
+    assert _refused(f"{serve.url}/articles", huge)
+    assert _refused(f"{serve.url}/chat/completions",  # 100 MB of chat
+                    b'{"messages": [{"role": "user", "content": "' + b"word " * 20_000_000 + b'"}]}')
+    del huge
+    # A long paste whose client gives up while it is embedded holds up no other writer.
+    rng = random.Random(5)
+    words = "harbor crane ferry council budget storm tariff vote rail bridge school clinic".split()
+    long_text = " ".join(f"Report {i}: the {rng.choice(words)} {rng.choice(words)} plan passed {i % 97} to {i % 89}."
+                         for i in range(10_000))
+    gave_up = threading.Thread(target=lambda: _ignore(lambda: serve.add(timeout=2, text=long_text, title="Long")))
+    gave_up.start()
+    time.sleep(1)
+    t = time.perf_counter()
+    r = serve.add(text="The ferry to Sidon was renamed the Cedar Star on Monday.", title="Ferry renamed")
+    assert r.status_code == 201 and r.json()["added"], r.text
+    assert time.perf_counter() - t < 5  # the long one takes ~15 s to embed on 2 cores
+    gave_up.join()
+    # A one-line article of 200,000 characters is cut into bounded sentences; quotes stay short.
+    line = " ".join(f"clause{i} of the endless line" for i in range(8000))
+    assert serve.add(text=line, title="One line").status_code == 201
+    answer = serve.ask("What does clause7000 say about the endless line?")
+    assert len(answer) < 3000
+    json.dumps(answer)
+    serve.assert_bounded()
+
+
+def _refused(url: str, body: bytes) -> bool:
+    """A 413 on the declared size, or the connection closed while the body was still going out
+    (the server stopped reading it: what the memory check after it confirms)."""
+    try:
+        r = httpx.post(url, content=body, headers={"Content-Type": "application/json"}, timeout=60)
+    except (httpx.WriteError, httpx.RemoteProtocolError, httpx.ReadError):
+        return True
+    return r.status_code == 413
+
+
+def _ignore(call) -> None:
+    try:
+        call()
+    except httpx.HTTPError:
+        pass
+
+
+def test_row6_slow_urls_hold_no_other_request(serve, sites):
+    threads = [threading.Thread(target=lambda: _ignore(lambda: serve.add(timeout=25, url=f"{sites[1]}/drip")))
+               for _ in range(8)]
+    for th in threads:
+        th.start()
+    time.sleep(1.5)
+    t = time.perf_counter()
+    assert httpx.get(f"{serve.url}/models", timeout=10).status_code == 200
+    assert time.perf_counter() - t < 2
+    for th in threads:
+        th.join()
+    serve.assert_bounded()
+
+
+@pytest.mark.parametrize("body", [{"url": "http://[::1"}, {"url": "http://a\x00b/"}, {"url": "http://\u2603.com/"},
+                                  {"url": "http://example.com/\r\nX: y"}, {"url": "http://e.com/" + "a" * 70_000}])
+def test_row7_bad_input_is_an_openai_400_never_a_500(serve, body):
+    r = serve.add(**body)
+    assert r.status_code == 400 and r.json()["error"]["type"] == "invalid_request_error", r.text
+    nested = '{"messages": [{"role": "user", "content": ' + "[" * 5000 + '"What did Iran offer?"' + "]" * 5000 + "}]}"
+    r = httpx.post(f"{serve.url}/chat/completions", content=nested, headers={"Content-Type": "application/json"},
+                   timeout=30)
+    assert r.status_code == 400 and r.json()["error"]["type"] == "invalid_request_error", r.text
+    serve.assert_bounded()
+
+
+def test_row8_foreign_host_names_and_private_addresses_not_named(serve):
+    r = httpx.post(f"{serve.url}/articles", json={"text": "A planted article."}, headers={"Host": "attacker.example"},
+                   timeout=10)
+    assert r.status_code == 400
+    r = serve.add(url="http://localhost:9/page")
+    assert r.status_code == 400 and "127.0.0.1" not in r.json()["error"]["message"]
+    serve.assert_bounded()

@@ -90,16 +90,26 @@ def _max_length(path: str) -> int:
 
 
 class OnnxEmbedder(Embedder):
-    def __init__(self, path: str, onnx_file: Path, batch_size: int = 64, threads: int = 0, variant: str = "fp32"):
+    """Mean-pooled MiniLM vectors from one ONNX Runtime session.
+
+    The session runs each call on one thread, and ``embed_documents`` keeps ``threads`` calls
+    in flight at once (a session may be run from several threads). On 2 cores that embeds
+    ~20 % more sentences a second than one call at a time on 2 intra-op threads: a sentence is
+    ~40 tokens, too small a matrix for two threads to split without waiting on each other
+    (benchmarks/RESULTS.md, "Ingest end to end"). Texts go in length order, ``batch_size`` at a
+    time, so a batch carries almost no padding."""
+
+    def __init__(self, path: str, onnx_file: Path, batch_size: int = 4, threads: int = 0, variant: str = "fp32"):
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        opts = session_options(threads)
-        self.session = ort.InferenceSession(str(onnx_file), opts, providers=["CPUExecutionProvider"])
+        self.session = ort.InferenceSession(str(onnx_file), session_options(1), providers=["CPUExecutionProvider"])
         self.tokenizer = Tokenizer.from_file(str(Path(path) / "tokenizer.json"))
         self.tokenizer.enable_truncation(_max_length(path))
         self.tokenizer.enable_padding()
-        self.batch_size = batch_size
+        self.batch_size = max(1, batch_size)
+        self.callers = threads or min(4, os.cpu_count() or 1)
+        self._pool = None
         # The variant is part of the identity a store records: int8 and fp32 vectors differ slightly.
         self.model_id = model_id(path) + ("" if variant == "fp32" else f"#{variant}")
         self.dim = self.session.get_outputs()[0].shape[-1] or 384
@@ -107,12 +117,26 @@ class OnnxEmbedder(Embedder):
     def embed_documents(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        order = np.argsort([len(t) for t in texts])  # similar lengths together: less padding
+        order = np.argsort([len(t) for t in texts], kind="stable")  # similar lengths together: less padding
+        batches = [order[i:i + self.batch_size] for i in range(0, len(texts), self.batch_size)]
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for i in range(0, len(texts), self.batch_size):
-            idx = order[i:i + self.batch_size]
+
+        def run(idx) -> None:
             out[idx] = self._batch([texts[j] for j in idx])
+
+        if len(batches) == 1 or self.callers == 1:
+            for idx in batches:
+                run(idx)
+        else:
+            list(self._runner().map(run, batches))  # list(): re-raises a failed batch's error here
         return out
+
+    def _runner(self):
+        if self._pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._pool = ThreadPoolExecutor(self.callers, thread_name_prefix="embed")
+        return self._pool
 
     def _batch(self, texts: list[str]) -> np.ndarray:
         enc = self.tokenizer.encode_batch(texts)
