@@ -242,6 +242,13 @@ def whom(pairs) -> str | None:
         focus = focus_of(q)
         if focus and PERSON.fullmatch(focus):
             return focus
+    # An earlier "who" question's answer is the conversation's person ("Who was driving the
+    # truck?" → **Zhukovskyy**, then "What was he charged with?", then "Has he crashed before?"):
+    # a later answer's first name is often a place or a body named in passing ("New Hampshire").
+    for q, a in pairs[1:]:
+        short = _short_of(a)
+        if short and ASKS_WHO.match(q) and _NAME.fullmatch(short.strip()):
+            return short
     return next((p for q, a in pairs if (p := _person(a, q))), None)
 
 

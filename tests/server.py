@@ -22,7 +22,8 @@ class ChromaServer:
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> "ChromaServer":
-        exe = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
+        beside = Path(sys.executable).parent / "chroma"  # this environment's chroma, not another on PATH
+        exe = str(beside) if beside.exists() else shutil.which("chroma") or str(beside)
         self.log = open(self.path.parent / f"chroma-{self.port}.log", "wb")
         self.proc = subprocess.Popen([exe, "run", "--path", str(self.path), "--host", "127.0.0.1",
                                       "--port", str(self.port)], stdout=self.log, stderr=subprocess.STDOUT)

@@ -216,6 +216,18 @@ def test_follow_ups_are_made_standalone():
     assert standalone("What attracts tourists to it?", "What is Kenya's HDI?", "") == "What attracts tourists to Kenya?"
 
 
+def test_he_in_a_third_turn_is_the_person_a_who_question_was_answered_with():
+    """A later answer names places and bodies in passing ("New Hampshire"); "he" stays the
+    person the conversation's who-question found."""
+    from rag.conversation import resolve
+
+    history = [{"role": "user", "content": "Who was driving the truck?"},
+               {"role": "assistant", "content": "**Zhukovskyy** — \"Zhukovskyy was driving a pickup truck.\" [1]"},
+               {"role": "user", "content": "What was he charged with?"},
+               {"role": "assistant", "content": "\"Police in New Hampshire said the court had set bail.\" [1]"}]
+    assert resolve("Has he crashed before?", history).question == "Has Zhukovskyy crashed before?"
+
+
 def test_a_follow_up_made_whole_searches_for_itself():
     from rag.conversation import resolve
 
