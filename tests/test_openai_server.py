@@ -370,6 +370,35 @@ def test_open_webui_tasks_get_json_from_the_cited_articles(webui_server):
     assert "What did Iran offer?" not in ups and any("Kazemi" in q or "Crocker" in q or "Mottaki" in q for q in ups)
 
 
+def test_requests_captured_from_a_live_open_webui_get_what_it_reads(webui_server):
+    """Replayed verbatim (tests/data/openwebui_captured.json: a live Open WebUI 0.12.4 run):
+    each chat turn streams source events before [DONE] and no footer, the follow-up names
+    Mr. Kazemi, and each background task gets the raw JSON Open WebUI parses."""
+    import json
+
+    captured = json.loads((ROOT / "tests" / "data" / "openwebui_captured.json").read_text(encoding="utf-8"))
+    kinds = [r["kind"] for r in captured["requests"]]
+    assert {"chat", "follow_up", "title", "tags", "follow_ups"} <= set(kinds)
+    for r in captured["requests"]:
+        body = r["body"]
+        if r["kind"] in ("chat", "follow_up"):
+            chunks = _events(webui_server, body)
+            sources = [c["event"]["data"] for c in chunks if c.get("event", {}).get("type") == "source"]
+            text = "".join(c["choices"][0]["delta"].get("content", "") for c in chunks if c["choices"])
+            assert sources and "[1]" in text and "Sources:" not in text
+            if r["kind"] == "follow_up":
+                assert "Kazemi" in text.split("—")[0]
+            continue
+        reply = httpx.post(f"{webui_server}/chat/completions", json=body, headers=_auth(), timeout=60)
+        got = json.loads(reply.json()["choices"][0]["message"]["content"])  # raw JSON, no fences
+        if r["kind"] == "title":
+            assert got["title"] and "don't say" not in got["title"]
+        elif r["kind"] == "tags":
+            assert got["tags"] and all(isinstance(t, str) and t for t in got["tags"])
+        else:
+            assert 3 <= len(got["follow_ups"]) <= 5 and all(q.endswith("?") for q in got["follow_ups"])
+
+
 def test_continue_response_is_a_clean_empty_completion(webui_server):
     server = webui_server
     body = _webui_requests()["continue"]
