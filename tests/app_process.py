@@ -18,6 +18,18 @@ _PUBLIC = set(filter(None, os.environ.get("RAG_TEST_PUBLIC_ADDRESSES", "").split
 _real = ingest.fetch.is_public
 ingest.fetch.is_public = lambda address: address in _PUBLIC or _real(address)
 
+def _report_peak() -> None:
+    """Write this process's peak memory (VmHWM: its own, after exec, unlike a parent's wait4
+    figure, which counts the parent's pages a forked child started with) where the test asked."""
+    peak = next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+    Path(os.environ["RAG_TEST_PEAK_FILE"]).write_text(peak)
+
+
+if os.environ.get("RAG_TEST_PEAK_FILE"):
+    import atexit
+
+    atexit.register(_report_peak)
+
 if __name__ == "__main__":
     if sys.argv[1:2] == ["serve"]:
         from rag.cli.main import main

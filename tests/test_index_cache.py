@@ -273,7 +273,8 @@ def test_a_writer_killed_after_committing_but_before_logging_is_not_missed(fake_
     _notes(folder, 1, start=2, extra=" Hail fell on the market.")
     dying = Ingestor(fake_settings)
     dying.add(str(folder / "note002.md"))
-    dying.flush()  # committed (dirty flag set), then the process dies: no finish, no log entry
+    dying.flush()  # handed to the writer thread (dirty flag set) …
+    dying.wait()  # … and committed; then the process dies: no finish, no log entry
     report = ingest([str(folder)], settings=fake_settings)  # the file as committed: nothing to log
     assert report.updated == [] and report.added == [] and not ArticleStore.open(fake_settings).is_dirty()
     qa = ArticleQA(settings=fake_settings)
