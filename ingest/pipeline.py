@@ -297,11 +297,17 @@ class Ingestor:
             index_cache.sync(self.store, None, root, index_cache.keeps_vectors(self.settings))
 
 
-def embed_ahead(raws: list[RawDoc], settings: Settings, embedder) -> SentenceVectors:
+#: Sentences embedded ahead of the write lock at most (~60 MB of vectors, ~4 MB of text): the rest
+#: of a longer input is embedded by the writer, in bounded groups, as any ingest is.
+AHEAD_MAX = 40_000
+
+
+def embed_ahead(raws: list[RawDoc], settings: Settings, embedder, limit: int | None = None) -> SentenceVectors:
     """The sentences of these docs, embedded with nothing written: the slow half of an ingest,
     run before its writer takes a write lock, so a client that gave up while its long text was
     embedded holds up no other writer. A doc the store holds unchanged is skipped; one that does
-    not clean is left for the writer to fail with its reason."""
+    not clean is left for the writer to fail with its reason. At most ``limit`` distinct
+    sentences, so memory stays bounded whatever the input (a 20 MB paste is ~200,000)."""
     try:
         known = ArticleStore.open(settings).table()
     except Exception:  # noqa: BLE001 - no store yet (or unreadable): the writer reports it
@@ -316,6 +322,7 @@ def embed_ahead(raws: list[RawDoc], settings: Settings, embedder) -> SentenceVec
         if old is None or old.hash != content_hash(doc):
             texts += [doc.text[s:e] for c in chunk(doc.text, settings.chunking.max_chars, settings.chunking.language)
                       for s, e in c.sentences]
+    texts = list(dict.fromkeys(texts))[:AHEAD_MAX if limit is None else limit]
     vectors = SentenceVectors(max(8192, len(texts)))
     vectors.of(texts, embedder) if texts else None
     return vectors

@@ -54,6 +54,24 @@ def test_a_sentence_repeated_across_articles_is_embedded_once(fake_settings, tmp
     _assert_consistent(fake_settings)
 
 
+def test_text_embedded_ahead_of_the_write_lock_is_bounded_and_the_rest_still_lands(fake_settings, monkeypatch):
+    """The web paths embed before taking the write lock, at most a bounded number of sentences
+    (memory): what is past the bound is embedded by the writer, and each sentence only once."""
+    import ingest.pipeline as pipeline
+    from ingest.web import ingest_docs, pasted_doc
+
+    text = " ".join(f"Item {i} of the long list was approved on day {i}." for i in range(300))
+    doc = pasted_doc(text, "Long list")
+    embedder = fakes._fake(fake_settings.embedding)
+    ahead = pipeline.embed_ahead([doc], fake_settings, embedder, limit=100)
+    assert len(ahead.known) == 100 and embedder.texts_embedded == 100
+    embedder.texts_embedded = 0
+    monkeypatch.setattr(pipeline, "AHEAD_MAX", 100)
+    report = ingest_docs([doc], fake_settings, embedder=embedder)
+    assert len(report.added) == 1 and embedder.texts_embedded == 300  # 100 ahead, 200 by the writer
+    _assert_consistent(fake_settings)
+
+
 def test_chunk_rows_hold_no_text_and_are_read_from_the_article(fake_settings, articles_dir):
     """Chroma full-text-indexes every document it stores: the chunk rows carry offsets only, and
     their text is cut from the committed article (the store's one copy of it)."""
