@@ -26,6 +26,7 @@ from rag import index_cache
 from rag.embedders import get_embedder
 from rag.index_cache import index_root
 from rag.settings import Settings
+from rag.errors import StoreNotFoundError
 from rag.store import EVERYTHING, ArticleMeta, ArticleStore
 
 
@@ -156,26 +157,19 @@ class Ingestor:
                     progress(source)
 
     def add(self, source: str) -> None:
-        try:
-            raw = load(source, self.settings.chunking.max_file_mb, self.settings.fetch.timeout)
-        except SourceError as e:
-            self.report.failed.append((source, str(e)))
-            return
-        except Exception as e:  # noqa: BLE001 - one bad source fails alone; the run goes on
-            self.report.failed.append((source, _unexpected(e)))
-            return
-        self.add_raw(raw)
+        raw = _or_failed(source, lambda: load(source, self.settings.chunking.max_file_mb, self.settings.fetch.timeout),
+                         self.report.failed)
+        if raw is not None:
+            self.add_raw(raw)
 
     def add_raw(self, raw: RawDoc) -> None:
         """An already loaded source (a fetched page, pasted text, an upload): cleaned, staged."""
-        try:
-            doc = clean(raw)
-        except SourceError as e:
-            self.report.failed.append((raw.source, str(e)))
-            return
-        except Exception as e:  # noqa: BLE001 - one bad source fails alone; the run goes on
-            self.report.failed.append((raw.source, _unexpected(e)))
-            return
+        doc = cleaned(raw, self.report.failed)
+        if doc is not None:
+            self.add_clean(doc)
+
+    def add_clean(self, doc: CleanDoc) -> None:
+        """A cleaned article, staged; the staged group is embedded and written once it is big enough."""
         self._stage(doc)
         if sum(len(p.chunks) for p in self.pending) >= FLUSH_CHUNKS:
             self.flush()
@@ -191,7 +185,7 @@ class Ingestor:
         if holder:
             self.report.duplicates.append((doc.source, holder))
             return
-        chunks = chunk(doc.text, self.settings.chunking.max_chars, self.settings.chunking.language)
+        chunks = _chunks(doc.text, self.settings)
         if not chunks:
             self.report.failed.append((doc.source, "empty: no sentences to index"))
             return
@@ -219,8 +213,7 @@ class Ingestor:
         if not self.pending:
             return
         group, self.pending = self.pending, []
-        texts = [c.text[s - c.start:e - c.start] for p in group for c in p.chunks for s, e in c.sentences]
-        vectors = self.vectors.of(texts, self.embedder)
+        vectors = self.vectors.of([t for p in group for t in _sentences(p.chunks)], self.embedder)
         self.wait()  # the previous group is committed before this one starts
         self.store.set_dirty(True)
         self.changed = True
@@ -302,30 +295,48 @@ class Ingestor:
 AHEAD_MAX = 40_000
 
 
-def embed_ahead(raws: list[RawDoc], settings: Settings, embedder, limit: int | None = None) -> SentenceVectors:
-    """The sentences of these docs, embedded with nothing written: the slow half of an ingest,
-    run before its writer takes a write lock, so a client that gave up while its long text was
-    embedded holds up no other writer. A doc the store holds unchanged is skipped; one that does
-    not clean is left for the writer to fail with its reason. At most ``limit`` distinct
-    sentences, so memory stays bounded whatever the input (a 20 MB paste is ~200,000)."""
+def embed_ahead(docs: list[CleanDoc], settings: Settings, embedder, limit: int | None = None) -> SentenceVectors:
+    """The sentences of these cleaned docs, embedded with nothing written: the slow half of an
+    ingest, run before its writer takes a write lock, so a client that gave up while its long text
+    was embedded holds up no other writer. A doc the store holds unchanged is skipped. At most
+    ``limit`` distinct sentences, so memory stays bounded whatever the input (a 20 MB paste is
+    ~200,000)."""
     try:
-        known = ArticleStore.open(settings).table()
-    except Exception:  # noqa: BLE001 - no store yet (or unreadable): the writer reports it
+        known = ArticleStore.open(settings).metas([article_id(d.source) for d in docs])
+    except StoreNotFoundError:
         known = {}
-    texts = []
-    for raw in raws:
-        try:
-            doc = clean(raw)
-        except Exception:  # noqa: BLE001 - failed with its reason by the writer
-            continue
-        old = known.get(article_id(doc.source))
-        if old is None or old.hash != content_hash(doc):
-            texts += [doc.text[s:e] for c in chunk(doc.text, settings.chunking.max_chars, settings.chunking.language)
-                      for s, e in c.sentences]
+    changed = [d for d in docs if (old := known.get(article_id(d.source))) is None or old.hash != content_hash(d)]
+    texts = [t for d in changed for t in _sentences(_chunks(d.text, settings))]
     texts = list(dict.fromkeys(texts))[:AHEAD_MAX if limit is None else limit]
     vectors = SentenceVectors(max(8192, len(texts)))
-    vectors.of(texts, embedder) if texts else None
+    if texts:
+        vectors.of(texts, embedder)
     return vectors
+
+
+def cleaned(raw: RawDoc, failed: list[tuple[str, str]]) -> CleanDoc | None:
+    """``raw`` cleaned; None, with (source, reason) added to ``failed``, when it cannot be."""
+    return _or_failed(raw.source, lambda: clean(raw), failed)
+
+
+def _or_failed(source: str, make: Callable, failed: list[tuple[str, str]]):
+    """``make()``, or None with (source, reason) added to ``failed``: one bad source fails alone."""
+    try:
+        return make()
+    except SourceError as e:
+        failed.append((source, str(e)))
+    except Exception as e:  # noqa: BLE001 - one bad source fails alone; the run goes on
+        failed.append((source, _unexpected(e)))
+    return None
+
+
+def _chunks(text: str, settings: Settings) -> list[Chunk]:
+    return chunk(text, settings.chunking.max_chars, settings.chunking.language)
+
+
+def _sentences(chunks: list[Chunk]) -> list[str]:
+    """The text of every sentence of these chunks, in order: what gets a vector."""
+    return [c.text[s - c.start:e - c.start] for c in chunks for s, e in c.sentences]
 
 
 def nothing_to_read(folder: Path) -> str:

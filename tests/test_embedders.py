@@ -83,4 +83,4 @@ def test_a_sentence_vector_is_the_same_whatever_it_is_embedded_with():
     together = ox.embed_documents(texts)
     alone = np.stack([ox.embed_documents([t])[0] for t in texts])
     assert np.sum(together * alone, axis=1).min() >= 0.99999
-    assert ox.callers == 2
+    assert ox.runs.callers == 2

@@ -58,12 +58,13 @@ def test_text_embedded_ahead_of_the_write_lock_is_bounded_and_the_rest_still_lan
     """The web paths embed before taking the write lock, at most a bounded number of sentences
     (memory): what is past the bound is embedded by the writer, and each sentence only once."""
     import ingest.pipeline as pipeline
+    from ingest.clean import clean
     from ingest.web import ingest_docs, pasted_doc
 
     text = " ".join(f"Item {i} of the long list was approved on day {i}." for i in range(300))
     doc = pasted_doc(text, "Long list")
     embedder = fakes._fake(fake_settings.embedding)
-    ahead = pipeline.embed_ahead([doc], fake_settings, embedder, limit=100)
+    ahead = pipeline.embed_ahead([clean(doc)], fake_settings, embedder, limit=100)
     assert len(ahead.known) == 100 and embedder.texts_embedded == 100
     embedder.texts_embedded = 0
     monkeypatch.setattr(pipeline, "AHEAD_MAX", 100)

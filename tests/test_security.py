@@ -134,28 +134,32 @@ def sites():
 
 # -- the app process ----------------------------------------------------------------------
 class AppProcess:
-    def __init__(self, db: Path, *flags: str, fetch_timeout: float = 5):
+    """tests/app_process.py on a free port: the web app, or ``command=("serve",)`` `rag serve`
+    (``path``: its API root, ``ready``: what answers once it is up)."""
+
+    def __init__(self, db: Path, *flags: str, fetch_timeout: float = 5, command: tuple[str, ...] = (),
+                 path: str = "/", ready: str = ""):
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/"
+        self.url = f"http://127.0.0.1:{self.port}{path}"
         env = {**os.environ, "RAG_TEST_PUBLIC_ADDRESSES": PUBLIC, "RAG_FETCH__TIMEOUT": str(fetch_timeout),
                "PYTHONUNBUFFERED": "1"}
         self.log = open(db.parent / f"app-{self.port}.log", "wb")
-        self.proc = subprocess.Popen([sys.executable, str(ROOT / "tests" / "app_process.py"), "--db", str(db),
+        self.proc = subprocess.Popen([sys.executable, str(ROOT / "tests" / "app_process.py"), *command, "--db", str(db),
                                       "--port", str(self.port), *flags], cwd=ROOT, env=env,
                                      stdout=self.log, stderr=subprocess.STDOUT)
-        self._wait()
+        self._wait(self.url + ready)
 
-    def _wait(self, timeout: float = 240) -> None:
+    def _wait(self, url: str, timeout: float = 240) -> None:
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"the app exited with {self.proc.returncode}: {Path(self.log.name).read_text()[-2000:]}")
             try:
-                httpx.get(self.url, timeout=2)
+                httpx.get(url, timeout=2)
                 return
             except httpx.HTTPError:
                 time.sleep(0.5)
-        raise RuntimeError(f"the app did not answer on {self.url} within {timeout}s")
+        raise RuntimeError(f"the app did not answer on {url} within {timeout}s")
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -514,32 +518,15 @@ def _peak_mb(pid: int) -> float:
     raise AssertionError("no VmHWM")
 
 
-class ServeProcess:
-    """`rag serve` on loopback without a key, with 127.0.0.3 standing in for the internet."""
+class ServeProcess(AppProcess):
+    """`rag serve` on loopback without a key, over the sample article, with 127.0.0.3 standing
+    in for the internet; its peak memory after start-up is the baseline of ``assert_bounded``."""
 
     def __init__(self, db: Path):
-        import shutil
-
-        from tests.conftest import SAMPLE as sample
-
         db.parent.mkdir(parents=True, exist_ok=True)
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/v1"
-        self.log = open(db.parent / "serve.log", "wb")
-        subprocess.run([sys.executable, "-m", "ingest", str(sample), "--db", str(db)], cwd=ROOT, check=True,
+        subprocess.run([sys.executable, "-m", "ingest", str(SAMPLE), "--db", str(db)], cwd=ROOT, check=True,
                        capture_output=True)
-        env = {**os.environ, "RAG_TEST_PUBLIC_ADDRESSES": PUBLIC, "RAG_FETCH__TIMEOUT": "10", "PYTHONUNBUFFERED": "1"}
-        self.proc = subprocess.Popen([sys.executable, str(ROOT / "tests" / "app_process.py"), "serve", "--db", str(db),
-                                      "--port", str(self.port)], cwd=ROOT, env=env, stdout=self.log,
-                                     stderr=subprocess.STDOUT)
-        deadline = time.time() + 180
-        while True:
-            assert self.proc.poll() is None and time.time() < deadline, Path(self.log.name).read_text()[-2000:]
-            try:
-                httpx.get(f"{self.url}/models", timeout=2)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.3)
+        super().__init__(db, fetch_timeout=10, command=("serve",), path="/v1", ready="/models")
         self.ask("What did Iran offer?")  # the models and the index loaded: the baseline peak
         self.limit_mb = _peak_mb(self.proc.pid) + PEAK_ROOM_MB
 
@@ -557,14 +544,6 @@ class ServeProcess:
         assert self.proc.poll() is None
         assert "Ryan Crocker" in self.ask("Who is the U.S. ambassador?")
         assert _peak_mb(self.proc.pid) < self.limit_mb, (_peak_mb(self.proc.pid), self.limit_mb)
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.log.close()
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ import numpy as np
 from rag.embedders import register
 from rag.embedders.base import Embedder
 from rag.embedders.sentence_transformers import model_id, model_path
-from rag.runtime import session_options
+from rag.runtime import InFlight, session_options
 
 
 def cache_root(settings) -> Path:
@@ -89,27 +89,25 @@ def _max_length(path: str) -> int:
     return json.loads(cfg.read_text()).get("max_seq_length", 256) if cfg.exists() else 256
 
 
+BATCH = 4  # texts a run: 1/4/8 gave 360/366/332 sentences/s, two runs in flight on 2 cores (benchmarks/RESULTS.md)
+
+
 class OnnxEmbedder(Embedder):
     """Mean-pooled MiniLM vectors from one ONNX Runtime session.
 
-    The session runs each call on one thread, and ``embed_documents`` keeps ``threads`` calls
-    in flight at once (a session may be run from several threads). On 2 cores that embeds
-    ~20 % more sentences a second than one call at a time on 2 intra-op threads: a sentence is
-    ~40 tokens, too small a matrix for two threads to split without waiting on each other
-    (benchmarks/RESULTS.md, "Ingest end to end"). Texts go in length order, ``batch_size`` at a
-    time, so a batch carries almost no padding."""
+    ``embed_documents`` keeps ``threads`` one-thread runs in flight (rag.runtime). Texts go in
+    length order, ``batch_size`` at a time, so a batch carries almost no padding."""
 
-    def __init__(self, path: str, onnx_file: Path, batch_size: int = 4, threads: int = 0, variant: str = "fp32"):
+    def __init__(self, path: str, onnx_file: Path, batch_size: int = BATCH, threads: int = 0, variant: str = "fp32"):
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        self.session = ort.InferenceSession(str(onnx_file), session_options(1), providers=["CPUExecutionProvider"])
+        self.session = ort.InferenceSession(str(onnx_file), session_options(), providers=["CPUExecutionProvider"])
         self.tokenizer = Tokenizer.from_file(str(Path(path) / "tokenizer.json"))
         self.tokenizer.enable_truncation(_max_length(path))
         self.tokenizer.enable_padding()
         self.batch_size = max(1, batch_size)
-        self.callers = threads or min(4, os.cpu_count() or 1)
-        self._pool = None
+        self.runs = InFlight(threads, "embed")
         # The variant is part of the identity a store records: int8 and fp32 vectors differ slightly.
         self.model_id = model_id(path) + ("" if variant == "fp32" else f"#{variant}")
         self.dim = self.session.get_outputs()[0].shape[-1] or 384
@@ -124,19 +122,8 @@ class OnnxEmbedder(Embedder):
         def run(idx) -> None:
             out[idx] = self._batch([texts[j] for j in idx])
 
-        if len(batches) == 1 or self.callers == 1:
-            for idx in batches:
-                run(idx)
-        else:
-            list(self._runner().map(run, batches))  # list(): re-raises a failed batch's error here
+        self.runs.each(run, batches)
         return out
-
-    def _runner(self):
-        if self._pool is None:
-            from concurrent.futures import ThreadPoolExecutor
-
-            self._pool = ThreadPoolExecutor(self.callers, thread_name_prefix="embed")
-        return self._pool
 
     def _batch(self, texts: list[str]) -> np.ndarray:
         enc = self.tokenizer.encode_batch(texts)
@@ -160,7 +147,7 @@ def onnx_embedder(settings, create: bool = True) -> OnnxEmbedder | None:
         target = _int8(target, create)
         if target is None:
             return None
-    return OnnxEmbedder(path, target, settings.batch_size, settings.threads, settings.variant)
+    return OnnxEmbedder(path, target, settings.batch_size or BATCH, settings.threads, settings.variant)
 
 
 def _int8(fp32: Path, create: bool) -> Path | None:

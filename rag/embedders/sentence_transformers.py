@@ -50,4 +50,4 @@ def _factory(settings) -> Embedder:
 
         raise BadInputError(f"the {settings.variant} variant runs on the onnx backend: set RAG_EMBEDDING__BACKEND=onnx "
                             "(or auto), or RAG_EMBEDDING__VARIANT=fp32")
-    return SentenceTransformerEmbedder(model_path(settings), settings.device, settings.batch_size)
+    return SentenceTransformerEmbedder(model_path(settings), settings.device, settings.batch_size or 16)

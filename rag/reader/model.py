@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +18,7 @@ import numpy as np
 
 from rag.errors import ReaderModelError
 from rag.reader.encode import best_span, encode, load_tokenizer, shorter_end, whole_words
-from rag.runtime import session_options
+from rag.runtime import InFlight, session_options
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"  # where `python training/train_reader.py` writes
 TRAIN_COMMAND = "python training/train_reader.py"
@@ -70,13 +69,10 @@ class Reader:
         import onnxruntime as ort
         model_dir = Path(model_dir)
         self.meta = _checked(model_dir)
-        # One thread per run, several runs in flight (see _run): a pair is ~100 tokens, too small
-        # for two threads to split without waiting on each other.
-        opts = session_options(1)
-        self.callers = min(4, os.cpu_count() or 1)
-        self._pool = None
+        self.runs = InFlight(name="reader")  # one-thread runs, one per core (rag.runtime)
         try:
-            self.session = ort.InferenceSession(str(model_dir / "reader.onnx"), opts, providers=["CPUExecutionProvider"])
+            self.session = ort.InferenceSession(str(model_dir / "reader.onnx"), session_options(),
+                                                providers=["CPUExecutionProvider"])
         except Exception as e:  # a file that matches its checksum but onnxruntime refuses
             raise _fail(model_dir, f"cannot be loaded ({type(e).__name__})") from None
         self.tokenizer = load_tokenizer(model_dir / "tokenizer.json")
@@ -141,19 +137,8 @@ class Reader:
             lg, st, en = self.session.run(None, feed)
             logit[i], start[i, :n], end[i, :n] = lg[0], st[0], en[0]
 
-        if len(enc.ids) <= 1 or self.callers == 1:
-            for i in range(len(enc.ids)):
-                one(i)
-        else:
-            list(self._runner().map(one, range(len(enc.ids))))  # list(): a failed run raises here
+        self.runs.each(one, range(len(enc.ids)))
         return logit, start, end
-
-    def _runner(self):
-        if self._pool is None:
-            from concurrent.futures import ThreadPoolExecutor
-
-            self._pool = ThreadPoolExecutor(self.callers, thread_name_prefix="reader")
-        return self._pool
 
 
 _LOCK = threading.Lock()
