@@ -15,9 +15,16 @@ Also: follow-up hit on benchmarks/conversations.json, and "off-store" refusal in
 every paragraph of every other shared SQuAD article stored as its own article (~1,400
 similar articles), then the test articles' questions asked.
 
-Writes the side-by-side table to benchmarks/RESULTS.md (the "quality" section).
+News (the "news" section): the same measures on benchmarks/news_set.json — 192 questions in a
+reader's own words over 64 Wikinews articles in a store of all 295, 42 follow-up pairs
+(news_followups.json), and the asked articles' questions after every other article is deleted
+(off-store). ``--compare NAME=DIR`` adds a column for another trained reader (e.g. the one a
+new model replaces), so the new reader, the one before it and the heuristic share one run.
+
+Writes the side-by-side tables to benchmarks/RESULTS.md (the "quality" and "news" sections).
 
     python benchmarks/quality.py [--n 500] [--seed 0] [--no-big-store | --keep-big-store DIR]
+                                 [--compare previous=build/reader/v1] [--no-news]
     python benchmarks/existing_store.py --db DIR/db --questions DIR/questions.json   # its ask latency
 """
 from __future__ import annotations
@@ -40,9 +47,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 CONVERSATIONS = ROOT / "benchmarks" / "conversations.json"
+NEWS, NEWS_FOLLOW_UPS = ROOT / "benchmarks" / "news_set.json", ROOT / "benchmarks" / "news_followups.json"
 
-from rag.eval import (BUDGET_CHARS, Evaluation, contains, load_conversations, mean, percentile,  # noqa: E402
-                      sample, squad_dataset, within_budget, write_articles)
+from rag.eval import (BUDGET_CHARS, Evaluation, contains, load_conversations, load_squad, mean,  # noqa: E402
+                      percentile, sample, squad_dataset, within_budget, write_articles)
 from rag.settings import Settings  # noqa: E402
 from training import split  # noqa: E402
 from training.model_card import calibration_rows  # noqa: E402
@@ -97,6 +105,10 @@ ROWS = [  # key, label, format, target
 ]
 
 
+def header(cols: dict[str, dict]) -> list[str]:
+    return [f"| measure | {' | '.join(cols)} | target |", "|---|" + "---:|" * len(cols) + "---|"]
+
+
 def table(cols: dict[str, dict], args, info: dict) -> str:
     trained = cols["trained"]
     lines = [f"## Quality on held-out articles ({', '.join(split.TEST)}: {trained['answerable']} answerable, "
@@ -107,15 +119,68 @@ def table(cols: dict[str, dict], args, info: dict) -> str:
              "calibrated on (training/split.py). *trained*: the bundled reader model (default); *heuristic*: "
              "`RAG_ANSWER__READER=heuristic`, the answerer before it; *peer*: RecursiveCharacterTextSplitter(1000, 200) "
              "+ Chroma + HuggingFaceEmbeddings(all-MiniLM-L6-v2), top-4 similarity search, its answer is its best "
-             "chunk and it never refuses.",
-             "", "| measure | trained | heuristic | peer | target |", "|---|---:|---:|---:|---|"]
-    for key, label, fmt, target in ROWS:
+             "chunk and it never refuses." + compared(args),
+             "", *header(cols)]
+    return "\n".join(lines + body(cols, ROWS, info)) + "\n"
+
+
+def body(cols: dict[str, dict], rows: list[tuple], info: dict) -> list[str]:
+    """One table line per measure, a cell per column ("–" where a column has no figure)."""
+    out = []
+    for key, label, fmt, target in rows:
         cells = [fmt.format(c[key]) if c.get(key) is not None else "–" for c in cols.values()]
-        lines.append(f"| {label.format(**info)} | {' | '.join(cells)} | {target} |")
-    return "\n".join(lines) + "\n"
+        out.append(f"| {label.format(**info)} | {' | '.join(cells)} | {target} |")
+    return out
 
 
-def big_store_refusal(readers: list[str], data, n: int, seed: int, keep: Path | None = None) -> tuple[dict[str, float], int]:
+NEWS_ROWS = [  # key, label, format, target (issue 29)
+    ("retrieval_hit", f"retrieval hit within {BUDGET_CHARS:,} chars", "{:.3f}", ""),
+    ("answer_hit", "answer hit (gold answer in the answer)", "{:.3f}", "≥ 0.80"),
+    ("mean_answer_chars", "mean answer length (chars)", "{:.0f}", ""),
+    ("exact_match", "short answer: EM", "{:.3f}", ""),
+    ("f1", "short answer: F1", "{:.3f}", ""),
+    ("wrongly_refused", "answerable questions refused", "{:.3f}", "≤ 0.05"),
+    ("follow_up_hit", "follow-up hit ({follow_ups} pairs)", "{:.3f}", "≥ 0.75"),
+    ("out_of_store_refused", "questions on articles not in the store refused ({out_of_store})", "{:.3f}", "≥ 0.80"),
+    ("ask_p50_ms", "ask p50 (ms)", "{:.1f}", ""),
+    ("ask_p95_ms", "ask p95 (ms)", "{:.1f}", ""),
+]
+
+
+def news(readers: dict, args) -> str:
+    """The news set, every reader column in one run; the peer's answer is its best chunk."""
+    data = load_squad(NEWS)
+    pairs, _ = load_conversations(NEWS_FOLLOW_UPS)
+    cols = {}
+    for name, settings in readers.items():
+        cols[name] = Evaluation(data, settings, conversations=pairs).run(None, args.seed).to_dict()
+        print("news", name, json.dumps(cols[name]), flush=True)
+    cols["peer"] = peer(data, data.answerable(), BUDGET_CHARS)
+    any_col = next(iter(cols.values()))
+    lines = [f"## News questions ({any_col['answerable']} in a reader's own words over 64 Wikinews articles, "
+             f"store of {any_col['articles']})", "",
+             f"Measured {date.today()}: `python benchmarks/quality.py` (benchmarks/news_set.json, "
+             "news_followups.json; built by benchmarks/make_news_set.py). Off-store: every other article is deleted "
+             "and its questions asked." + compared(args), "", *header(cols)]
+    info = {"follow_ups": any_col["follow_ups"], "out_of_store": any_col["out_of_store"]}
+    return "\n".join(lines + body(cols, NEWS_ROWS, info)) + "\n"
+
+
+def compared(args) -> str:
+    return "".join(f" *{name}*: the trained reader in `{path}`." for name, path in args.compare)
+
+
+def reader_columns(args) -> dict:
+    """Column name → settings: the shipped trained reader, any ``--compare`` ones, the heuristic."""
+    out = {"trained": with_reader(Settings(), "trained")}
+    for name, path in args.compare:
+        s = with_reader(Settings(), "trained")
+        out[name] = s.override(answer=s.answer.model_copy(update={"reader_model": Path(path)}))
+    out["heuristic"] = with_reader(Settings(), "heuristic")
+    return out
+
+
+def big_store_refusal(readers: dict, data, n: int, seed: int, keep: Path | None = None) -> tuple[dict[str, float], int]:
     """Every paragraph of every non-test article as its own article (one store for all
     readers); ask the test articles' answerable questions, whose articles are not there.
     ``keep``: build the store there and leave it, with ``questions.json`` (200 calibration-
@@ -130,8 +195,8 @@ def big_store_refusal(readers: list[str], data, n: int, seed: int, keep: Path | 
         root = keep or Path(tmp)
         base = Settings().override(db=root / "db")
         ingest(write_articles(paras, root / "articles"), settings=base)
-        for reader in readers:
-            qa = ArticleQA(settings=with_reader(base, reader))
+        for reader, settings in readers.items():
+            qa = ArticleQA(settings=settings.override(db=base.db))
             out[reader] = mean([qa.ask(q.text).refused for q in sample(data.answerable(), n, seed)])
     if keep:
         held = squad_dataset(split.held_out(split.CALIBRATE)["data"]).answerable()
@@ -174,22 +239,24 @@ def main() -> None:
     ap.add_argument("--no-big-store", action="store_true", help="skip the ~1,400-article off-store run")
     ap.add_argument("--keep-big-store", type=Path, default=None, metavar="DIR",
                     help="build the big store in DIR and keep it (DIR/db, DIR/questions.json) for existing_store.py")
+    ap.add_argument("--compare", action="append", default=[], metavar="NAME=DIR", type=lambda v: tuple(v.split("=", 1)),
+                    help="another trained reader's folder as its own column (repeatable)")
+    ap.add_argument("--no-news", action="store_true", help="skip the news question set")
     args = ap.parse_args()
     pairs, sources = load_conversations(CONVERSATIONS)
     data = squad_dataset(split.held_out(split.TEST)["data"])
     # The follow-up set spans held-out articles beyond the test ones: their own store.
     conv = squad_dataset(split.held_out(split.HELD_OUT)["data"])
     cols, info = {}, {"big": "–", "follow_ups": len(pairs)}
-    readers = ("trained", "heuristic")
-    for reader in readers:
-        s = with_reader(Settings(), reader)
+    readers = reader_columns(args)
+    for reader, s in readers.items():
         cols[reader] = Evaluation(data, s).run(args.n, args.seed).to_dict()
         follow = Evaluation(conv, s, conversations=pairs, extra_sources=sources).run_follow_ups()
         cols[reader].update(follow_up_hit=follow.follow_up_hit)
         info["follow_ups"] = follow.follow_ups
         print(reader, json.dumps(cols[reader]), flush=True)
     if not args.no_big_store:
-        big, info["big"] = big_store_refusal(list(readers), data, args.n, args.seed, args.keep_big_store)
+        big, info["big"] = big_store_refusal(readers, data, args.n, args.seed, args.keep_big_store)
         for reader in readers:
             cols[reader]["big_store_refused"] = big[reader]
         print("big store", big, flush=True)
@@ -197,6 +264,10 @@ def main() -> None:
     text = table(cols, args, {**info, "big": f"{info['big']:,}" if isinstance(info["big"], int) else "–"}) + curve_text()
     write_section(text)
     print(text)
+    if not args.no_news:
+        text = news(readers, args)
+        write_section(text, "news")
+        print(text)
 
 
 if __name__ == "__main__":

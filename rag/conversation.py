@@ -221,7 +221,18 @@ def _swap_focus(prev_q: str, new: str) -> str:
 def _short_of(said: str) -> str | None:
     """The short answer in bold, at the start or after a dated lead ("As of 2005-04-20: **…**")."""
     m = re.match(r"(?:[^*\n]{0,160}?: )?\*\*(.+?)\*\*", said)
-    return m.group(1) if m else None
+    return _without_title(m.group(1)) if m else None
+
+
+#: A news name often comes after its office: "Secretary of Justice Wanda Vázquez Garced",
+#: "President of Argentina Alberto Fernández", "Secretary of State Mike Pompeo".
+_TITLED = re.compile(r"^(?:[A-Z][\w’'.-]*\s)+of\s(?:the\s)?[A-Z][\w’'.-]*\s((?:[A-Z][\w’'.-]*\s?){2,3})$")
+
+
+def _without_title(short: str) -> str:
+    """The person in "Office of Place Given Family" (the name a later "she" means)."""
+    m = _TITLED.match(short.strip())
+    return m.group(1).strip() if m else short
 
 
 _NAME = re.compile(r"(?:[A-Z][\w’'.-]+\s?){1,4}")

@@ -75,3 +75,59 @@ def test_rag_eval_rejects_a_file_that_is_not_squad(tmp_path):
     assert r.exit_code != 0
     assert r.stderr.strip().startswith("error: ") and "not a SQuAD 2.0 JSON file" in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
+
+
+NEWS_SET = Path(__file__).parents[1] / "benchmarks" / "news_set.json"
+NEWS_FOLLOW_UPS = Path(__file__).parents[1] / "benchmarks" / "news_followups.json"
+
+
+def test_the_wikinews_question_set_is_large_enough_and_quotes_its_articles():
+    """benchmarks/news_set.json (issue 29): ≥ 150 single questions, every gold answer the
+    article's text at its offset; ≥ 40 follow-up pairs about its articles; ≥ 40 questions
+    left for the off-store measure once every other article is gone."""
+    from rag.eval import Evaluation, load_conversations
+    from rag.settings import Settings
+
+    doc = json.loads(NEWS_SET.read_text(encoding="utf-8"))
+    for article in doc["data"]:
+        for para in article["paragraphs"]:
+            for qa in para["qas"]:
+                for a in qa["answers"]:
+                    assert para["context"][a["answer_start"]:a["answer_start"] + len(a["text"])] == a["text"]
+    data = load_squad(NEWS_SET)
+    assert len(data.answerable()) >= 150
+    pairs, _ = load_conversations(NEWS_FOLLOW_UPS)
+    titles = {t for t, _ in data.articles}
+    assert len(pairs) >= 40 and all(p["article"] in titles for p in pairs)
+    gone = set(range(1, len(data.articles), 2))
+    assert len(Evaluation(data, Settings()).off_store(gone)) >= 40
+
+
+def test_off_store_questions_leave_out_those_another_article_answers():
+    """A news store holds other stories on the same event: a question about a deleted article
+    that a kept article answers is not counted as one that must be refused."""
+    from rag.eval import Dataset, Evaluation, Question
+    from rag.settings import Settings
+
+    data = Dataset(articles=[("Kept", "Boris Johnson asked the Queen to suspend Parliament."),
+                             ("Gone", "Johnson asked the Queen to suspend Parliament for five weeks.")],
+                   questions=[Question("Who asked the Queen to suspend Parliament?", ("Boris Johnson",), 1),
+                              Question("For how long is Parliament suspended?", ("five weeks",), 1)])
+    off = Evaluation(data, Settings()).off_store({1})
+    assert [q.text for q in off] == ["For how long is Parliament suspended?"]
+
+
+@pytest.mark.slow
+def test_rag_eval_reads_with_another_trained_reader_folder(tmp_path):
+    """--reader-model: the same evaluation with a reader from another folder (a new model
+    compared with the shipped one); a folder without a reader is reported, not crashed on."""
+    from rag.reader.model import MODEL_DIR
+
+    r = CliRunner().invoke(rag, ["eval", str(MINI), "--n", "5", "--json", "--reader-model", str(MODEL_DIR)])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["reader"] == "trained"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    r = CliRunner().invoke(rag, ["eval", str(MINI), "--n", "5", "--json", "--reader-model", str(empty)])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["reader"].startswith("heuristic (") and "is missing reader.json" in r.stderr

@@ -228,6 +228,21 @@ def test_he_in_a_third_turn_is_the_person_a_who_question_was_answered_with():
     assert resolve("Has he crashed before?", history).question == "Has Zhukovskyy crashed before?"
 
 
+def test_she_after_a_who_answer_is_the_person_not_the_office_before_the_name():
+    """News names people after their office: "she" is Wanda Vázquez Garced, not "Puerto Rico's"
+    (the question's focus) nor "Secretary of Justice Wanda…"."""
+    from rag.conversation import resolve
+
+    history = [{"role": "user", "content": "Who was sworn in as Puerto Rico's governor after the ruling?"},
+               {"role": "assistant", "content": "**Secretary of Justice Wanda Vázquez Garced** — \"Following the "
+                "ruling, Secretary of Justice Wanda Vázquez Garced was sworn in.\" [1]"}]
+    assert resolve("What job did she hold before?", history).question == "What job did Wanda Vázquez Garced hold before?"
+    from rag.conversation import _without_title
+
+    assert _without_title("President of Argentina Alberto Fernández") == "Alberto Fernández"
+    assert _without_title("Bank of England") == "Bank of England"  # no name after the office: kept whole
+
+
 def test_a_follow_up_made_whole_searches_for_itself():
     from rag.conversation import resolve
 

@@ -7,7 +7,13 @@ similar other sentence of the same paragraph, of the same article, and of anothe
 question: the sentence holding its *plausible* answer and the most similar sentences of its
 paragraph and article, all negatives ("on topic, but does not say"). Similarity is the
 bundled MiniLM's cosine; ties are broken by a seeded random choice among the top three.
-Sentences that contain a gold answer are never used as negatives.
+Sentences that contain a gold answer are never used as negatives. Sentence-selection
+questions (``"sentences"``: where each answering sentence starts; SelQA, NQG) give every
+answering sentence as a positive without a span (they train the answer head only), and
+the same hard negatives as an answerable question.
+
+``sample(sources, caps, seed)`` draws a seeded, capped share of each extra question set
+(training/sources.py), keeping only the articles those questions come from.
 """
 from __future__ import annotations
 
@@ -63,19 +69,28 @@ def build(articles: list[dict], embed, seed: int = 13) -> list[Example]:
     paras = np.array([s.para for s in sents])
     qs = [(a, p, q) for a, art in enumerate(articles) for p, para in enumerate(art["paragraphs"]) for q in para["qas"]]
     qvecs = embed([q["question"] for *_, q in qs])
+    by_article = [np.flatnonzero(arts == a) for a in range(len(articles))]
     out = []
     for (a, p, q), qv in zip(qs, qvecs):
-        out += _pairs(q, a, p, sents, by_para[(a, p)], vecs @ qv, arts, paras, rng)
+        out += _pairs(q, a, p, sents, by_para[(a, p)], vecs @ qv, arts, paras, rng, by_article[a])
     rng.shuffle(out)
     return out
 
 
-def _pairs(q, a, p, sents, para_ids, sims, arts, paras, rng) -> list[Example]:
+def _pairs(q, a, p, sents, para_ids, sims, arts, paras, rng, same_article) -> list[Example]:
     answers = tuple(x["text"] for x in q.get("answers", []) if x["text"].strip())
-    banned = {i for i in range(len(sents)) if arts[i] == a and _holds(sents[i].text, answers)}
+    banned = {int(i) for i in same_article if _holds(sents[i].text, answers)}
     ex = lambda i, label, span=None: Example(q["question"], sents[i].text, sents[i].context, label, span, answers)
     out = []
-    if answers and not q.get("is_impossible"):
+    if q.get("sentences"):
+        pos = [i for c in q["sentences"] if (i := _sentence_at(sents, para_ids, c)) is not None]
+        for i in dict.fromkeys(pos):
+            out.append(ex(i, 1.0))
+            banned.add(i)
+        if not out:
+            return []
+        groups = [(arts == a) & (paras == p), (arts == a) & (paras != p), arts != a]
+    elif answers and not q.get("is_impossible"):
         first = q["answers"][0]
         pos = _sentence_at(sents, para_ids, first["answer_start"])
         if pos is None:
@@ -115,3 +130,25 @@ def _sentence_at(sents, para_ids, char: int) -> int | None:
 def _holds(text: str, answers: tuple[str, ...]) -> bool:
     low = text.lower()
     return any(a.lower().strip() in low for a in answers if len(a.strip()) >= 2)
+
+
+def sample(articles: list[dict], cap: int, seed: int) -> list[dict]:
+    """At most ``cap`` questions of a set, drawn with a seed, in the articles they come from
+    (paragraphs without a drawn question stay: they are the drawn questions' negatives)."""
+    qs = [(a, p, k) for a, art in enumerate(articles) for p, para in enumerate(art["paragraphs"])
+          for k in range(len(para["qas"]))]
+    keep = set(random.Random(seed).sample(qs, min(cap, len(qs))))
+    out = []
+    for a, art in enumerate(articles):
+        paras = [{**para, "qas": [q for k, q in enumerate(para["qas"]) if (a, p, k) in keep]}
+                 for p, para in enumerate(art["paragraphs"])]
+        if any(para["qas"] for para in paras):
+            out.append({**art, "paragraphs": _near(paras)})
+    return out
+
+
+def _near(paras: list[dict], keep: int = 40) -> list[dict]:
+    """The paragraphs with drawn questions and up to ``keep`` others (a one-"article" set such as
+    reddit posts or tweets would otherwise embed all of it for a few thousand questions)."""
+    asked = [p for p in paras if p["qas"]]
+    return asked + [p for p in paras if not p["qas"]][:keep] if len(paras) > len(asked) + keep else paras

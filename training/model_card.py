@@ -30,6 +30,32 @@ def calibration_rows(cal: dict) -> list[str]:
     return rows
 
 
+#: Each extra set: what it is and its licence (../shared/data/README.md).
+SOURCES = {
+    "squadshifts-new_wiki": ("SQuADShifts new Wikipedia articles (Miller et al., 2020)", "CC BY 4.0"),
+    "squadshifts-reddit": ("SQuADShifts Reddit posts", "CC BY 4.0"),
+    "squadshifts-amazon": ("SQuADShifts product reviews", "CC BY 4.0"),
+    "qamr-wikinews": ("QAMR questions on Wikinews sentences (Michael et al., 2018)", "MIT; text Wikinews CC BY 2.5"),
+    "qamr-wikipedia": ("QAMR questions on Wikipedia sentences", "MIT; text Wikipedia CC BY-SA"),
+    "tweetqa": ("TweetQA, answers written in the tweet (Xiong et al., 2019)", "CC BY-SA 4.0"),
+    "selqa": ("SelQA answer-sentence selection (Jurczyk et al., 2016), sentence labels only", "Apache-2.0"),
+    "nqg": ("NQG sentence–question pairs from SQuAD 1.1 train (Du et al., 2017), sentence labels only",
+            "MIT; text CC BY-SA 4.0"),
+}
+
+
+def data_rows(meta: dict) -> list[str]:
+    mix = meta.get("mix") or {}
+    if not mix:
+        return []
+    rows = ["", "Plus a seeded draw of questions from each extra set, its pairs built within the set:", "",
+            "| set | questions drawn | licence |", "|---|---:|---|"]
+    for name, cap in mix.items():
+        what, licence = SOURCES.get(name, (name, "see ../shared/data/README.md"))
+        rows.append(f"| {what} | {cap:,} | {licence} |")
+    return rows
+
+
 def card(meta: dict, size_mb: float) -> str:
     cal = meta.get("calibration", {})
     at = cal.get("at_threshold", {})
@@ -47,12 +73,14 @@ def card(meta: dict, size_mb: float) -> str:
         f"- `tokenizer.json`: the base model's tokenizer, sha256 `{meta['tokenizer_sha256']}`",
         "- `reader.json`: these figures, the checksums the loader verifies, the refusal threshold",
         "", "## Training", "",
-        "```bash", "python training/train_reader.py      # then: python training/calibrate_reader.py; python training/model_card.py", "```",
+        "```bash", "python training/train_reader.py      # then: python training/calibrate_reader.py; python training/model_card.py",
+        "python training/train_reader.py --resume   # after an interruption: from the last checkpoint", "```",
         "",
         f"Seed {meta['seed']}, {meta['epochs']} epochs, batch {meta['batch']}, learning rate {meta['lr']} (heads ×10), "
         f"{meta.get('train_minutes', '?')} min on 2 CPU cores. Data: `../shared/data/squad2-dev-half.json` and "
         "`squad11-dev-extra.json` (SQuAD 2.0 dev / SQuAD 1.1 dev), every article except the held-out ones:",
         f"calibration {', '.join(meta['calibrate'])}; test (never used for fitting) {', '.join(meta['test'])}.",
+        *data_rows(meta),
         "", "## Validation (calibration articles, pairs built as in training)", "",
         *validation_rows(meta), "",
         "Span EM/F1: the short answer as the runtime reader gives it — the model's best span (at most 24 tokens), "
@@ -67,10 +95,13 @@ def card(meta: dict, size_mb: float) -> str:
         "", *calibration_rows(cal), "",
         "Figures on the test articles, against the heuristic reader and the LangChain recipe: benchmarks/RESULTS.md.",
         "", "## Licence", "",
-        "The training text is SQuAD (Rajpurkar et al.), drawn from Wikipedia, licensed **CC BY-SA 4.0**; the base "
-        "model all-MiniLM-L6-v2 is Apache-2.0. The fine-tuned weights are derived from both: keep this notice with them.",
+        "The training text is SQuAD (Rajpurkar et al.), drawn from Wikipedia, licensed **CC BY-SA 4.0**"
+        + (", and the extra sets above under their licences" if meta.get("mix") else "") + "; the base "
+        "model all-MiniLM-L6-v2 is Apache-2.0. The fine-tuned weights are derived from all of them: keep this notice "
+        "with them.",
         "", "## Limits", "",
-        "Trained on encyclopaedic SQuAD questions, not news; small (4 layers); English only. The short answer comes "
+        ("Trained mostly on encyclopaedic questions; news only through QAMR's Wikinews sentences and tweets by news "
+         "outlets" if meta.get("mix") else "Trained on encyclopaedic SQuAD questions, not news") + "; small (4 layers); English only. The short answer comes "
         "from the model's best span in the chosen sentence and can be wrong even when the sentence is right — the quoted "
         "sentence is the evidence; when that span is a clause (over 60 characters) only a what/which question gets a short answer (the span ended where its answer ends).", ""])
 

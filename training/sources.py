@@ -15,8 +15,14 @@ points at its text in the context (``check`` says so for a whole set). What each
   one of its free-text answers occurs in the tweet (case-insensitively; the tweet's own casing
   is the answer text).
 
-SelQA and the SQuAD-train sentence pairs say which *sentence* answers, not where in it: they are
-sentence-selection data (a label without a span) and are read by the trainer separately.
+SelQA and the SQuAD-train sentence pairs say which *sentence* answers, not where in it: their
+questions carry ``"sentences"`` (the character offsets where each answering sentence starts)
+instead of ``"answers"``, and train the reader's answer head only (a label without a span):
+
+- ``selqa()``: SelQA dev + test: a Wikipedia section's candidate sentences are the paragraph.
+- ``nqg()``: the NQG sentence–question pairs (SQuAD 1.1 train articles, lower-cased and
+  tokenised): the file runs through its articles in order, so consecutive distinct sentences
+  are grouped 25 to a paragraph and the other sentences of that stretch are its negatives.
 
     python -m training.sources      # counts per set
 """
@@ -109,13 +115,55 @@ def tweetqa(data: Path = DATA) -> list[dict]:
     return [{"title": "Tweet", "source": "tweetqa", "paragraphs": paragraphs}]
 
 
+def selqa(data: Path = DATA) -> list[dict]:
+    """SelQA answer-sentence selection: each question's section is its paragraph."""
+    by_article: dict[str, list[dict]] = defaultdict(list)
+    for split in ("dev", "test"):
+        for k, item in enumerate(json.loads((data / "selqa" / f"selqa-ass-{split}.json").read_text(encoding="utf-8"))):
+            cands = [c.strip() for c in item["candidates"]]
+            if not item.get("answers") or not all(cands):
+                continue
+            starts, text = [], ""
+            for c in cands:
+                starts.append(len(text) + (1 if text else 0))
+                text = f"{text} {c}" if text else c
+            by_article[item["article"]].append({"context": text, "qas": [{
+                "id": f"selqa-{split}-{k}", "question": item["question"],
+                "sentences": [starts[i] for i in item["answers"] if i < len(starts)]}]})
+    return [{"title": t, "source": "selqa", "paragraphs": ps} for t, ps in sorted(by_article.items())]
+
+
+def nqg(data: Path = DATA, per_paragraph: int = 25) -> list[dict]:
+    """NQG (sentence, question) pairs from SQuAD 1.1 train: sentence labels, grouped in stretches."""
+    folder = data / "nqg-sentence-questions"
+    src = (folder / "src-test.txt").read_text(encoding="utf-8").splitlines()
+    tgt = (folder / "tgt-test.txt").read_text(encoding="utf-8").splitlines()
+    order: dict[str, list[str]] = {}
+    for sent, q in zip(src, tgt):
+        text, _ = detokenize([_PTB_LOWER.get(t, t) for t in sent.split()])
+        order.setdefault(text, []).append(detokenize([_PTB_LOWER.get(t, t) for t in q.split()])[0])
+    sents = list(order)
+    paragraphs = []
+    for i in range(0, len(sents), per_paragraph):
+        group, text, qas = sents[i:i + per_paragraph], "", []
+        for s in group:
+            start = len(text) + (1 if text else 0)
+            text = f"{text} {s}" if text else s
+            qas += [{"id": f"nqg-{i}-{len(qas)}", "question": q, "sentences": [start]} for q in order[s]]
+        paragraphs.append({"context": text, "qas": qas})
+    return [{"title": "", "source": "nqg", "paragraphs": [p]} for p in paragraphs]
+
+
+_PTB_LOWER = {k.lower(): k for k in _PTB if k.startswith("-")}
+
+
 def check(articles: list[dict]) -> int:
     """The number of QA pairs; raises if an answer does not sit where it says."""
     n = 0
     for a in articles:
         for p in a["paragraphs"]:
             for q in p["qas"]:
-                for ans in q["answers"]:
+                for ans in q.get("answers", []):
                     got = p["context"][ans["answer_start"]:ans["answer_start"] + len(ans["text"])]
                     if got != ans["text"] or not got.strip():
                         raise ValueError(f"{q['id']}: {ans['text']!r} is not at {ans['answer_start']} ({got!r})")
@@ -124,7 +172,8 @@ def check(articles: list[dict]) -> int:
 
 
 SETS = {"squadshifts-new_wiki": lambda: squadshifts("new_wiki"), "squadshifts-reddit": lambda: squadshifts("reddit"),
-        "squadshifts-amazon": lambda: squadshifts("amazon_reviews"), "qamr": qamr, "tweetqa": tweetqa}
+        "squadshifts-amazon": lambda: squadshifts("amazon_reviews"), "qamr": qamr, "tweetqa": tweetqa,
+        "selqa": selqa, "nqg": nqg}
 
 
 def main() -> None:

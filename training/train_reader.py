@@ -1,6 +1,11 @@
 """Train the reader: one small cross-encoder with two heads, from the bundled MiniLM.
 
-    python training/train_reader.py            # ~45 min on 2 CPU cores; writes rag/reader/model/
+    python training/train_reader.py            # ~2 h on 2 CPU cores; writes rag/reader/model/
+    python training/train_reader.py --resume   # go on from the last checkpoint in build/reader/
+
+Data: every SQuAD training article (training/split.py) plus a seeded, capped draw from each
+extra set of ../shared/data (training/sources.py; ``--mix`` names the sets and caps, the
+ablation switch), each set's pairs built within that set (its hard negatives are its own).
 
 * answer head: [CLS] → logit that the candidate sentence answers the question
   (SQuAD 2.0 unanswerables and off-article sentences are its hard negatives);
@@ -36,6 +41,10 @@ from rag.reader.encode import encode, load_tokenizer  # noqa: E402
 from training import examples, split  # noqa: E402
 
 OUT = ROOT / "rag" / "reader" / "model"
+#: Questions drawn from each extra set: news-like sets (QAMR's Wikinews sentences, tweets by news
+#: outlets) and new Wikipedia articles get the most; reviews and reddit posts are far from news.
+MIX = "squadshifts-new_wiki=6000,qamr-wikinews=6000,qamr-wikipedia=2000,tweetqa=3000,squadshifts-reddit=1500,squadshifts-amazon=500,selqa=2249,nqg=3000"
+CHECKPOINT_EVERY = 300  # steps (~10 min)
 BUILD = ROOT / "build" / "reader"
 
 
@@ -124,7 +133,7 @@ def train(args) -> ReaderNet:
     rng = random.Random(args.seed)
     path = bundled_model_path()
     tok = load_tokenizer(Path(path) / "tokenizer.json")
-    data = build_examples(path, args.seed)
+    data = build_examples(path, args.seed, parse_mix(args.mix))
     if args.limit:
         data = data[:args.limit]
     log(f"{len(data)} pairs, {sum(e.label for e in data):.0f} positive")
@@ -136,18 +145,32 @@ def train(args) -> ReaderNet:
     plan[-1] = plan[-1][:round(len(plan[-1]) * (args.epochs - len(plan) + 1))]  # "--epochs 1.5": half the last
     total = sum(len(p) for p in plan)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, s / max(1, 0.06 * total)) * max(0.0, (total - s) / total))
-    step, t0, run = 0, time.time(), 0.0
+    step, t0, run, done = 0, time.time(), 0.0, 0
+    ckpt = args.build / "checkpoint.pt"
+    if args.resume and ckpt.exists():
+        state = torch.load(ckpt, weights_only=False)
+        model.load_state_dict(state["model"]); opt.load_state_dict(state["opt"]); sched.load_state_dict(state["sched"])
+        done, run = state["step"], state["loss"]
+        torch.set_rng_state(state["torch_rng"])
+        log(f"resumed at step {done}/{total}")
     model.train()
     for epoch, plan_e in enumerate(plan):
         for idx in plan_e:
+            if step < done:  # the plan is seeded: skip what the checkpoint already holds
+                step += 1
+                continue
             loss = loss_of(model, tensors(tok, [data[j] for j in idx]), args.span_weight)
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step(); sched.step(); opt.zero_grad()
             step += 1
             run = 0.98 * run + 0.02 * loss.item() if step > 1 else loss.item()
+            if step % CHECKPOINT_EVERY == 0:
+                args.build.mkdir(parents=True, exist_ok=True)
+                torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict(),
+                            "step": step, "loss": run, "torch_rng": torch.get_rng_state()}, ckpt)
             if step % 50 == 0:
-                rate = step * args.batch / (time.time() - t0)
+                rate = (step - done) * args.batch / (time.time() - t0)
                 log(f"epoch {epoch} step {step}/{total} loss {run:.3f} {rate:.1f} pairs/s eta {(total - step) * args.batch / rate / 60:.1f} min")
         args.build.mkdir(parents=True, exist_ok=True)
         torch.save(model.state_dict(), args.build / f"epoch{epoch}.pt")
@@ -155,22 +178,52 @@ def train(args) -> ReaderNet:
     return model
 
 
-def build_examples(path: str, seed: int):
-    """The training pairs, cached in build/ (embedding the articles takes minutes)."""
+def parse_mix(text: str) -> dict[str, int]:
+    """``"qamr-wikinews=6000,tweetqa=3000"`` → caps per extra set ("" → none)."""
+    out = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        name, _, cap = part.partition("=")
+        if name not in EXTRA:
+            raise SystemExit(f"--mix: unknown set {name!r}; known: {', '.join(EXTRA)}")
+        out[name] = int(cap)
+    return out
+
+
+def _extra_sets() -> dict:
+    from training import sources
+
+    by_source = lambda name, sub: lambda: [a for a in sources.SETS[name]() if a["source"] == sub]  # noqa: E731
+    return {**{k: v for k, v in sources.SETS.items() if k != "qamr"},
+            "qamr-wikinews": by_source("qamr", "qamr-wikinews"), "qamr-wikipedia": by_source("qamr", "qamr-wikipedia")}
+
+
+EXTRA = _extra_sets()
+
+
+def build_examples(path: str, seed: int, mix: dict[str, int]):
+    """The training pairs: SQuAD's, then each extra set's (built within the set), each cached in
+    build/ (embedding the articles takes minutes)."""
     import pickle
 
-    cache = BUILD / f"examples-{seed}.pkl"
-    if cache.exists():
-        return pickle.loads(cache.read_bytes())
-    from sentence_transformers import SentenceTransformer
+    embed = None
+    data = []
+    for name, cap in {"squad": 0, **mix}.items():
+        cache = BUILD / f"examples-{name}-{cap}-{seed}.pkl"
+        if not cache.exists():
+            if embed is None:
+                from sentence_transformers import SentenceTransformer
 
-    st = SentenceTransformer(path, device="cpu")
-    embed = lambda texts: st.encode(texts, batch_size=64, normalize_embeddings=True, convert_to_numpy=True)
-    t = time.time()
-    data = examples.build(split.training_articles(), embed, seed)
-    log(f"built examples in {time.time() - t:.0f} s")
-    BUILD.mkdir(parents=True, exist_ok=True)
-    cache.write_bytes(pickle.dumps(data))
+                st = SentenceTransformer(path, device="cpu")
+                embed = lambda texts: st.encode(texts, batch_size=64, normalize_embeddings=True,  # noqa: E731
+                                                convert_to_numpy=True)
+            t = time.time()
+            arts = split.training_articles() if name == "squad" else examples.sample(EXTRA[name](), cap, seed)
+            built = examples.build(arts, embed, seed)
+            log(f"{name}: {len(built)} pairs in {time.time() - t:.0f} s")
+            BUILD.mkdir(parents=True, exist_ok=True)
+            cache.write_bytes(pickle.dumps(built))
+        data += pickle.loads(cache.read_bytes())
+    random.Random(seed).shuffle(data)
     return data
 
 
@@ -200,7 +253,10 @@ def log(msg: str) -> None:
 
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--epochs", type=float, default=2, help="passes over the pairs; a fraction trains part of the last")
+    ap.add_argument("--mix", default=MIX, help="extra question sets and how many questions to draw from each "
+                    "(set=cap,…; \"\" trains on SQuAD alone)")
+    ap.add_argument("--resume", action="store_true", help="go on from build/reader/checkpoint.pt")
+    ap.add_argument("--epochs", type=float, default=1, help="passes over the pairs; a fraction trains part of the last")
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--lr", type=float, default=6e-5)
     ap.add_argument("--layers", type=int, default=4, help="transformer layers kept from MiniLM-L6")
@@ -221,7 +277,7 @@ def main(argv=None) -> None:
     import shutil
 
     shutil.copy(Path(bundled_model_path()) / "tokenizer.json", args.out / "tokenizer.json")
-    meta = {"layers": args.layers, "epochs": args.epochs, "lr": args.lr, "batch": args.batch, "seed": args.seed,
+    meta = {"layers": args.layers, "mix": parse_mix(args.mix), "epochs": args.epochs, "lr": args.lr, "batch": args.batch, "seed": args.seed,
             "base_model": "sentence-transformers/all-MiniLM-L6-v2", "held_out": list(split.HELD_OUT),
             "calibrate": list(split.CALIBRATE), "test": list(split.TEST),
             "sha256": sha256(int8), "tokenizer_sha256": sha256(args.out / "tokenizer.json"),

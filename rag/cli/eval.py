@@ -52,12 +52,15 @@ def table(report: dict) -> str:
               help="A follow-up set (e.g. benchmarks/conversations.json) to measure follow-up hit.")
 @click.option("--reader", type=click.Choice(["trained", "heuristic"]), default=None,
               help="Which offline reader answers (default: the setting, RAG_ANSWER__READER).")
+@click.option("--reader-model", "reader_model", default=None, type=click.Path(file_okay=False, exists=True),
+              help="With the trained reader: the folder of another trained reader (reader.onnx, tokenizer.json, "
+              "reader.json), e.g. to compare a new model with the shipped one (env RAG_ANSWER__READER_MODEL).")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-def eval_command(data, chat, db, collection, n, seed, budget, chroma_url, conversation, reader, as_json):
+def eval_command(data, chat, db, collection, n, seed, budget, chroma_url, conversation, reader, reader_model, as_json):
     """Measure quality on DATA (SQuAD 2.0 JSON) in a fresh temporary store, or with --chat on
     the chat questions of FILE against an existing store."""
     if chat:
-        return _chat(chat, db, chroma_url, collection, reader, as_json)
+        return _chat(chat, db, chroma_url, collection, reader, reader_model, as_json)
     if not data:
         raise click.UsageError("give DATA (a SQuAD 2.0 JSON file) or --chat FILE")
     from tqdm import tqdm
@@ -67,9 +70,7 @@ def eval_command(data, chat, db, collection, n, seed, budget, chroma_url, conver
 
     dataset = load_squad(data)
     pairs, sources = load_conversations(conversation) if conversation else ([], [])
-    settings = Settings().override(chroma_url=chroma_url)
-    if reader:
-        settings = settings.override(answer=settings.answer.model_copy(update={"reader": reader}))
+    settings = _with_reader(Settings().override(chroma_url=chroma_url), reader, reader_model)
     with tqdm(desc="questions", unit="q", disable=None, leave=False) as bar:
         run = Evaluation(dataset, settings, budget, bar.update, pairs, sources)
         bar.total = run.planned(n)
@@ -79,7 +80,14 @@ def eval_command(data, chat, db, collection, n, seed, budget, chroma_url, conver
         click.echo(f"note: {report['reader']}", err=True)
 
 
-def _chat(path, db, chroma_url, collection, reader, as_json) -> None:
+def _with_reader(settings, reader: str | None, reader_model: str | None):
+    from pathlib import Path
+
+    update = {k: v for k, v in (("reader", reader), ("reader_model", reader_model and Path(reader_model))) if v}
+    return settings.override(answer=settings.answer.model_copy(update=update)) if update else settings
+
+
+def _chat(path, db, chroma_url, collection, reader, reader_model, as_json) -> None:
     from tqdm import tqdm
 
     from rag.api import ArticleQA
@@ -87,9 +95,7 @@ def _chat(path, db, chroma_url, collection, reader, as_json) -> None:
     from rag.settings import Settings
 
     items = load_chat(path)  # a bad file fails before any model loads
-    settings = Settings()
-    if reader:
-        settings = settings.override(answer=settings.answer.model_copy(update={"reader": reader}))
+    settings = _with_reader(Settings(), reader, reader_model)
     qa = ArticleQA(db=db, chroma_url=chroma_url, settings=settings, collection=collection)
     resolve = qa.find_article
     for item in items:
