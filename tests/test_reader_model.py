@@ -20,6 +20,19 @@ def test_the_shipped_model_matches_its_recorded_checksums_and_card():
     card = (MODEL_DIR / "MODEL_CARD.md").read_text()
     assert meta["sha256"] in card and "CC BY-SA 4.0" in card and "python training/train_reader.py" in card
     assert 0 < meta["threshold"] < 1
+    # Every extra set it was trained on is named in the card with its licence (issue 29).
+    from training.model_card import SOURCES
+
+    for name in meta.get("mix", {}):
+        what, licence = SOURCES[name]
+        assert f"| {what} | {meta['mix'][name]:,} | {licence} |" in card
+
+
+def test_requantising_without_an_fp32_export_names_the_training_command(tmp_path):
+    from training import train_reader
+
+    with pytest.raises(SystemExit, match="train first"):
+        train_reader.main(["--requantise", "--build", str(tmp_path / "none"), "--out", str(tmp_path / "out")])
 
 
 def test_short_answers_are_the_article_text_at_their_offsets(sample_qa):

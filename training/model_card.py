@@ -76,7 +76,7 @@ def card(meta: dict, size_mb: float) -> str:
         "```bash", "python training/train_reader.py      # then: python training/calibrate_reader.py; python training/model_card.py",
         "python training/train_reader.py --resume   # after an interruption: from the last checkpoint", "```",
         "",
-        f"Seed {meta['seed']}, {meta['epochs']} epochs, batch {meta['batch']}, learning rate {meta['lr']} (heads ×10), "
+        f"Seed {meta['seed']}, {meta['epochs']} epoch{'' if meta['epochs'] == 1 else 's'}, batch {meta['batch']}, learning rate {meta['lr']} (heads ×10), "
         f"{meta.get('train_minutes', '?')} min on 2 CPU cores. Data: `../shared/data/squad2-dev-half.json` and "
         "`squad11-dev-extra.json` (SQuAD 2.0 dev / SQuAD 1.1 dev), every article except the held-out ones:",
         f"calibration {', '.join(meta['calibrate'])}; test (never used for fitting) {', '.join(meta['test'])}.",
@@ -97,8 +97,8 @@ def card(meta: dict, size_mb: float) -> str:
         "", "## Licence", "",
         "The training text is SQuAD (Rajpurkar et al.), drawn from Wikipedia, licensed **CC BY-SA 4.0**"
         + (", and the extra sets above under their licences" if meta.get("mix") else "") + "; the base "
-        "model all-MiniLM-L6-v2 is Apache-2.0. The fine-tuned weights are derived from all of them: keep this notice "
-        "with them.",
+        "model all-MiniLM-L6-v2 is Apache-2.0. The fine-tuned weights are derived from "
+        + ("all of them" if meta.get("mix") else "both") + ": keep this notice with them.",
         "", "## Limits", "",
         ("Trained mostly on encyclopaedic questions; news only through QAMR's Wikinews sentences and tweets by news "
          "outlets" if meta.get("mix") else "Trained on encyclopaedic SQuAD questions, not news") + "; small (4 layers); English only. The short answer comes "
