@@ -86,6 +86,9 @@ def holds(answer: str, ask: Ask) -> bool:
     return sum(normalize(k) in text for k in ask.key) >= ask.need
 
 
+MISS_CHARS = 400  # of a missed answer kept in the report
+
+
 @dataclass
 class Outcome:
     item: str
@@ -97,6 +100,7 @@ class Outcome:
     chars: int
     ms: float
     answer: str = ""
+    question: str = ""
 
 
 @dataclass
@@ -125,6 +129,9 @@ class ChatReport:
             "mean_answer_chars": round(statistics.mean(answered), 1) if answered else 0.0,
             "ask_p50_ms": round(_pct(ms, 0.5), 1),
             "ask_p95_ms": round(_pct(ms, 0.95), 1),
+            # What was missed, to read rather than count (``rag eval --chat --json``).
+            "misses": [{"item": x.item, "kind": x.kind, "turn": x.turn, "question": x.question,
+                        "answer": x.answer[:MISS_CHARS]} for x in o if not x.hit],
         }
 
 
@@ -156,7 +163,8 @@ def run_chat(items: list[ChatItem], answer: AnswerFn, resolve: Callable[[str], s
             text, refused = answer(ask.question, list(history), scope)
             ms = 1000 * (time.perf_counter() - t)
             hit = refused if item.refuse else (not refused and holds(text, ask))
-            report.outcomes.append(Outcome(item.id, item.kind, n, hit, refused, item.refuse, len(text), ms, text))
+            report.outcomes.append(Outcome(item.id, item.kind, n, hit, refused, item.refuse, len(text), ms, text,
+                                           ask.question))
             history += [{"role": "user", "content": ask.question}, {"role": "assistant", "content": text}]
             if progress:
                 progress()

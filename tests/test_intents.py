@@ -83,6 +83,9 @@ def test_chat_questions_are_asked_turn_by_turn_with_history(tmp_path):
     assert report["questions"] == 4 and report["hit"] == 0.75
     assert report["offtopic_refused"] == 1.0 and report["later_turns_hit"] == 0.0
     assert report["per_kind"]["conversation"] == {"n": 2, "hit": 0.5}
+    # The miss is listed to be read: which item, which turn, what was asked and answered.
+    assert report["misses"] == [{"item": "c", "kind": "conversation", "turn": 2, "question": "Two?",
+                                 "answer": "alpha [1]"}]
 
 
 def test_a_wrong_chat_file_gets_one_clear_message(tmp_path):
