@@ -17,11 +17,13 @@ from rag.answerers import get_answerer, refusal
 from rag.answerers.base import text_pieces
 from rag.conversation import Turn, normalize_history
 from rag.compose import Reading, get_composer
+from rag.compose.lists import announces
 from rag.embedders import get_embedder
 from rag.errors import BadInputError, RagError
 from rag.reader.order import in_reader_order
 from rag.index_cache import index_root, keeps_vectors
 from rag.retrieval import HybridRetriever
+from rag.text import stems
 from rag.runtime import blas_controller
 from rag.settings import Settings
 from rag.store import ArticleStore
@@ -217,7 +219,11 @@ class ArticleQA:
             return False
         passages = next((p for p, *_ in tries if p), [])
         cands = offline.read_candidates(reader, plan.question, passages, plan.said) if passages else []
-        return bool(cands) and cands[0].prob >= self.settings.answer.reader_first
+        if not cands or cands[0].prob < self.settings.answer.reader_first:
+            return False
+        # "What are the articles of impeachment?" → "two different articles": a count, not the list.
+        best = cands[0]
+        return not (plan.intent == "list" and best.span and announces(best.text[slice(*best.span)], set(stems(plan.question))))
 
     def _answer_tries(self, plan: Plan, tries, history: list[dict], on_passages,
                       lead: bool = True) -> Iterator[str | Answer]:

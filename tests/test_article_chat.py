@@ -161,3 +161,30 @@ def test_a_list_question_the_reader_is_sure_of_keeps_its_short_answer(sample_db)
     assert sure.short is not None and sure.short.text == "Mahdi Army"
     assert composed.short is None and not composed.refused
     assert not composed.text.startswith("U.S.")  # "U.S. and Iraqi forces" lists no militias
+
+
+IMPEACHMENT = """House impeaches the president
+
+WASHINGTON - On Wednesday the House of Representatives impeached the president after a day of debate. The House passed two different articles of impeachment. The first charged the president with abuse of power, and the second accused him of obstruction of Congress. Two representatives opposed both articles, and a third voted for the first article but against the second. The Senate is expected to hold a trial in January.
+"""
+
+
+def test_a_list_announced_by_a_count_is_answered_with_the_items_that_follow(tmp_path):
+    """"What are the articles of impeachment?": the sentence the reader is surest of only counts
+    them ("two different articles"); the items are in the next sentence, and the answer quotes it."""
+    from ingest import ingest
+    from rag import ArticleQA
+    from rag.compose.lists import announces
+    from rag.text import stems
+
+    q = set(stems("What are the articles of impeachment?"))
+    assert announces("The House passed two different articles of impeachment.", q)
+    assert not announces("Seven people died in the crash.", q)
+    path = tmp_path / "impeachment.txt"
+    path.write_text(IMPEACHMENT, encoding="utf-8")
+    assert not ingest([str(path)], db=tmp_path / "db").failed
+    qa = ArticleQA(db=tmp_path / "db")
+    ans = qa.ask("What are the articles of impeachment?")
+    assert not ans.refused and "abuse of power" in ans.text and "obstruction of Congress" in ans.text
+    assert not ans.text.startswith("**two")
+    _verbatim(qa, ans)

@@ -5,6 +5,11 @@ Aviator [1], Million Dollar Baby [2] and Sideways [2]"), then the supporting quo
 Items are taken only where the text itself lists them: capitalised names joined by commas
 and "and"/"or" ("Iran, Syria and Iraq"), or, for "who", the people the sentences name. When
 the sentences list nothing of the kind, the quotes alone answer (no made-up items).
+
+A sentence that announces a count of what is asked ("The House passed two different articles
+of impeachment.") is followed by the sentence after it in its article: news gives the items
+there ("The first charged President Trump with abuse of power, and the second…"). Such a count
+is no answer to a list question, however sure the fact reader is of it (``announces``).
 """
 from __future__ import annotations
 
@@ -23,6 +28,9 @@ _CAP = r"(?:[A-Z][\w’'.&-]*|\d[\w’'.-]*)(?:\s+(?:of|the|and|de|al-|for|in|on
 ENUMERATION = re.compile(rf"(?P<items>{_CAP}(?:\s*,\s*{_CAP})*,?\s+(?:and|or)\s+{_CAP})"
                          r"(?=\s*(?:[,.;:)!?\"”]|$)|\s+(?:were|was|are|is|have|has|had|will|would|to|in|at|on|for|from|"
                          r"who|which|that|and|as|with|by|after|before|won|each|all|both|[a-z]+ed)\b)")
+#: "two different articles", "three new measures", "12 charges": a count, up to two words, a plural.
+_COUNT = re.compile(r"\b(?:two|three|four|five|six|seven|eight|nine|ten|several|\d+)\s+(?:[a-z-]+\s+){0,2}"
+                    r"(?P<noun>[a-z]+s)\b", re.I)
 KEEP = 0.6
 MAX_ITEMS = 6
 MAX_QUOTES = 3
@@ -48,9 +56,27 @@ class Listing(Composer):
         pool = [s for s in sents[:12] if s.relevance >= KEEP * best]
         for s in pool:
             s.score = s.relevance + (0.15 if who else 0.1) * min(3, len(_items(s.text, who, q)))
-        chosen = sorted(pool, key=lambda s: -s.score)[:MAX_QUOTES]
+        chosen = self._items_after(sorted(pool, key=lambda s: -s.score)[:MAX_QUOTES], q)
         parts = fit(chosen, BUDGET + 50, first_limit=280, limit=200)
         return self.reading.answer(plan, parts, lead=_lead(parts, who, q))
+
+
+    def _items_after(self, chosen: list, question_stems: set[str]) -> list:
+        """Each sentence that announces a count of the asked thing, with the sentence after it."""
+        out = []
+        for s in chosen:
+            out.append(s)
+            if not announces(s.text, question_stems):
+                continue
+            nxt = next((b for b in self.reading.body(s.article_id) if b.start >= s.end), None)
+            if nxt and not any(o.article_id == nxt.article_id and o.start == nxt.start for o in chosen + out):
+                out.append(nxt)
+        return out[:MAX_QUOTES]
+
+
+def announces(text: str, question_stems: set[str]) -> bool:
+    """"… two different articles of impeachment" for "What are the articles of impeachment?"."""
+    return any(set(stems(m.group("noun"))) & question_stems for m in _COUNT.finditer(text))
 
 
 def _items(text: str, who: bool, question_stems: set[str]) -> list[str]:
