@@ -17,13 +17,11 @@ from rag.answerers import get_answerer, refusal
 from rag.answerers.base import text_pieces
 from rag.conversation import Turn, normalize_history
 from rag.compose import Reading, get_composer
-from rag.compose.lists import announces
 from rag.embedders import get_embedder
 from rag.errors import BadInputError, RagError
 from rag.reader.order import in_reader_order
 from rag.index_cache import index_root, keeps_vectors
 from rag.retrieval import HybridRetriever
-from rag.text import stems
 from rag.runtime import blas_controller
 from rag.settings import Settings
 from rag.store import ArticleStore
@@ -192,7 +190,7 @@ class ArticleQA:
         statement by X) hands the question to the fact reader, which may still refuse."""
         # The fact reader's tries are searched once: what _reader_sure reads is replayed.
         for_reader, for_answer = itertools.tee(self._tries(plan, *self._reading()))
-        if plan.intent in READER_FIRST and self._reader_sure(plan, for_reader):
+        if plan.intent in READER_FIRST and self._reader_sure(plan, for_reader, composer):
             # A reason, a reaction or what comes next is a clause: the quote says it, a bold
             # fragment ("**Iran**" for the U.S. reaction to the offer) would mislead.
             yield from self._answer_tries(plan, for_answer, history, on_passages, lead=_lead_fits(plan))
@@ -208,11 +206,12 @@ class ArticleQA:
             return
         yield from self._decorated(iter([ans]), plan.asked.latest and not ans.refused, "")
 
-    def _reader_sure(self, plan: Plan, tries) -> bool:
+    def _reader_sure(self, plan: Plan, tries, composer) -> bool:
         """Is the trained reader sure one retrieved sentence answers (probability at least
-        ``answer.reader_first``)? Then a question that reads like a list, a reason or a
-        reaction is a fact question after all ("What was the BBC hoping an independent firm
-        would do?"), and the reader's answer with its short answer is the better one."""
+        ``answer.reader_first``), with a short answer the intent's composer takes as one? Then
+        a question that reads like a list, a reason or a reaction is a fact question after all
+        ("What was the BBC hoping an independent firm would do?"), and the reader's answer with
+        its short answer is the better one; "two different articles" is no list of articles."""
         offline = self._offline_answerer()
         reader = offline.reader() if self.settings.answer.reader_first < 1.0 else None
         if reader is None:
@@ -221,9 +220,8 @@ class ArticleQA:
         cands = offline.read_candidates(reader, plan.question, passages, plan.said) if passages else []
         if not cands or cands[0].prob < self.settings.answer.reader_first:
             return False
-        # "What are the articles of impeachment?" → "two different articles": a count, not the list.
         best = cands[0]
-        return not (plan.intent == "list" and best.span and announces(best.text[slice(*best.span)], set(stems(plan.question))))
+        return composer.fact_answers(plan, best.text[slice(*best.span)] if best.span else "")
 
     def _answer_tries(self, plan: Plan, tries, history: list[dict], on_passages,
                       lead: bool = True) -> Iterator[str | Answer]:

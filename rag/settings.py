@@ -223,3 +223,9 @@ class Settings(BaseSettings):
         """Copy with CLI/API overrides applied; None means 'not given'."""
         given = {k: v for k, v in values.items() if v is not None}
         return self.model_copy(update=given)
+
+    def with_reader(self, reader: str | None = None, model: Path | str | None = None) -> "Settings":
+        """Copy with the offline reader (``trained``/``heuristic``) and the trained reader's
+        folder overridden; None means 'not given' (``rag eval --reader/--reader-model``)."""
+        given = {k: v for k, v in (("reader", reader), ("reader_model", Path(model) if model else None)) if v is not None}
+        return self.override(answer=self.answer.model_copy(update=given)) if given else self

@@ -69,7 +69,7 @@ def card(meta: dict, size_mb: float) -> str:
         "(SQuAD 2.0 unanswerable questions and other sentences of the article as hard negatives) and the start/end of "
         "the short answer inside the sentence. Input: `[CLS] question [SEP] sentence [SEP] title + previous sentence [SEP]`.",
         "", "## Files", "",
-        f"- `reader.onnx`: int8 (dynamic quantisation), {size_mb:.1f} MB, sha256 `{meta['sha256']}`",
+        f"- `reader.onnx`: int8 (dynamic quantisation{', one scale per output channel' if meta.get('per_channel') else ''}), {size_mb:.1f} MB, sha256 `{meta['sha256']}`",
         f"- `tokenizer.json`: the base model's tokenizer, sha256 `{meta['tokenizer_sha256']}`",
         "- `reader.json`: these figures, the checksums the loader verifies, the refusal threshold",
         "", "## Training", "",

@@ -135,7 +135,7 @@ def train(args) -> ReaderNet:
     rng = random.Random(args.seed)
     path = bundled_model_path()
     tok = load_tokenizer(Path(path) / "tokenizer.json")
-    data = build_examples(path, args.seed, parse_mix(args.mix))
+    data = build_examples(path, args.seed, parse_mix(args.mix), args.build)
     if args.limit:
         data = data[:args.limit]
     log(f"{len(data)} pairs, {sum(e.label for e in data):.0f} positive")
@@ -193,25 +193,29 @@ def parse_mix(text: str) -> dict[str, int]:
 
 
 def _extra_sets() -> dict:
+    """``training.sources.SETS`` with QAMR split into its Wikinews and Wikipedia halves (read once)."""
+    from functools import cache
+
     from training import sources
 
-    by_source = lambda name, sub: lambda: [a for a in sources.SETS[name]() if a["source"] == sub]  # noqa: E731
+    qamr = cache(sources.qamr)
+    half = lambda sub: lambda: [a for a in qamr() if a["source"] == sub]  # noqa: E731
     return {**{k: v for k, v in sources.SETS.items() if k != "qamr"},
-            "qamr-wikinews": by_source("qamr", "qamr-wikinews"), "qamr-wikipedia": by_source("qamr", "qamr-wikipedia")}
+            "qamr-wikinews": half("qamr-wikinews"), "qamr-wikipedia": half("qamr-wikipedia")}
 
 
 EXTRA = _extra_sets()
 
 
-def build_examples(path: str, seed: int, mix: dict[str, int]):
+def build_examples(path: str, seed: int, mix: dict[str, int], build: Path = BUILD):
     """The training pairs: SQuAD's, then each extra set's (built within the set), each cached in
-    build/ (embedding the articles takes minutes)."""
+    ``build`` (embedding the articles takes minutes)."""
     import pickle
 
     embed = None
     data = []
     for name, cap in {"squad": 0, **mix}.items():
-        cache = BUILD / f"examples-{name}-{cap}-{seed}.pkl"
+        cache = build / f"examples-{name}-{cap}-{seed}.pkl"
         if not cache.exists():
             if embed is None:
                 from sentence_transformers import SentenceTransformer
@@ -223,7 +227,7 @@ def build_examples(path: str, seed: int, mix: dict[str, int]):
             arts = split.training_articles() if name == "squad" else examples.sample(EXTRA[name](), cap, seed)
             built = examples.build(arts, embed, seed)
             log(f"{name}: {len(built)} pairs in {time.time() - t:.0f} s")
-            BUILD.mkdir(parents=True, exist_ok=True)
+            build.mkdir(parents=True, exist_ok=True)
             cache.write_bytes(pickle.dumps(built))
         data += pickle.loads(cache.read_bytes())
     if mix:  # SQuAD alone keeps the order it was always built in (the shipped model reproduces)
@@ -279,7 +283,7 @@ def main(argv=None) -> None:
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--limit", type=int, default=0, help="train on the first N pairs only (smoke test)")
     ap.add_argument("--out", type=Path, default=OUT)
-    ap.add_argument("--build", type=Path, default=BUILD, help="checkpoints and the fp32 export (not shipped)")
+    ap.add_argument("--build", type=Path, default=BUILD, help="cached training pairs, checkpoints and the fp32 export (not shipped)")
     ap.add_argument("--requantise", action="store_true", help="no training: quantise the fp32 export in --build "
                     "again into --out and validate it (keeps reader.json's training record)")
     args = ap.parse_args(argv)
@@ -296,7 +300,8 @@ def main(argv=None) -> None:
     import shutil
 
     shutil.copy(Path(bundled_model_path()) / "tokenizer.json", args.out / "tokenizer.json")
-    meta = {"layers": args.layers, "mix": parse_mix(args.mix), "per_channel": args.per_channel, "epochs": args.epochs, "lr": args.lr, "batch": args.batch, "seed": args.seed,
+    meta = {"layers": args.layers, "mix": parse_mix(args.mix), "per_channel": args.per_channel,
+            "epochs": args.epochs, "lr": args.lr, "batch": args.batch, "seed": args.seed,
             "base_model": "sentence-transformers/all-MiniLM-L6-v2", "held_out": list(split.HELD_OUT),
             "calibrate": list(split.CALIBRATE), "test": list(split.TEST),
             "sha256": sha256(int8), "tokenizer_sha256": sha256(args.out / "tokenizer.json"),
@@ -322,7 +327,7 @@ def requantise(args) -> None:
         raise SystemExit(f"no fp32 export at {fp32}: train first (python training/train_reader.py)")
     quantise(fp32, int8, args.per_channel)
     meta = json.loads((args.out / "reader.json").read_text(encoding="utf-8"))
-    meta["sha256"] = sha256(int8)
+    meta["sha256"], meta["per_channel"] = sha256(int8), args.per_channel
     for key in ("threshold", "calibration", "blend"):  # fitted to the old file: calibrate again
         meta.pop(key, None)
     validate(meta, fp32, int8, args.out)

@@ -4,6 +4,7 @@ store that holds the file's articles (rag.chat_eval)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
@@ -52,7 +53,8 @@ def table(report: dict) -> str:
               help="A follow-up set (e.g. benchmarks/conversations.json) to measure follow-up hit.")
 @click.option("--reader", type=click.Choice(["trained", "heuristic"]), default=None,
               help="Which offline reader answers (default: the setting, RAG_ANSWER__READER).")
-@click.option("--reader-model", "reader_model", default=None, type=click.Path(file_okay=False, exists=True),
+@click.option("--reader-model", "reader_model", default=None,
+              type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="With the trained reader: the folder of another trained reader (reader.onnx, tokenizer.json, "
               "reader.json), e.g. to compare a new model with the shipped one (env RAG_ANSWER__READER_MODEL).")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
@@ -70,7 +72,7 @@ def eval_command(data, chat, db, collection, n, seed, budget, chroma_url, conver
 
     dataset = load_squad(data)
     pairs, sources = load_conversations(conversation) if conversation else ([], [])
-    settings = _with_reader(Settings().override(chroma_url=chroma_url), reader, reader_model)
+    settings = Settings().override(chroma_url=chroma_url).with_reader(reader, reader_model)
     with tqdm(desc="questions", unit="q", disable=None, leave=False) as bar:
         run = Evaluation(dataset, settings, budget, bar.update, pairs, sources)
         bar.total = run.planned(n)
@@ -78,13 +80,6 @@ def eval_command(data, chat, db, collection, n, seed, budget, chroma_url, conver
     click.echo(json.dumps(report, indent=2) if as_json else table(report))
     if report["reader"].startswith("heuristic ("):
         click.echo(f"note: {report['reader']}", err=True)
-
-
-def _with_reader(settings, reader: str | None, reader_model: str | None):
-    from pathlib import Path
-
-    update = {k: v for k, v in (("reader", reader), ("reader_model", reader_model and Path(reader_model))) if v}
-    return settings.override(answer=settings.answer.model_copy(update=update)) if update else settings
 
 
 def _chat(path, db, chroma_url, collection, reader, reader_model, as_json) -> None:
@@ -95,7 +90,7 @@ def _chat(path, db, chroma_url, collection, reader, reader_model, as_json) -> No
     from rag.settings import Settings
 
     items = load_chat(path)  # a bad file fails before any model loads
-    settings = _with_reader(Settings(), reader, reader_model)
+    settings = Settings().with_reader(reader, reader_model)
     qa = ArticleQA(db=db, chroma_url=chroma_url, settings=settings, collection=collection)
     resolve = qa.find_article
     for item in items:

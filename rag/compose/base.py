@@ -244,6 +244,11 @@ class Composer(ABC):
         (no reason given, no statement by X) or it is no question of this kind after all: the
         fact reader then answers, or refuses."""
 
+    def fact_answers(self, plan, short: str) -> bool:
+        """Does the fact reader's short answer, of a sentence it is sure of, answer a question
+        of this intent? Yes, by default (``ArticleQA`` then answers it as a fact)."""
+        return True
+
     def off_topic(self, plan, sents: list[Sent], own: set[str]) -> bool:
         """Nothing to read, or the best sentence too far from the question's own words (in a
         chat about one article or a follow-up the reader has chosen what to read: no bar)."""

@@ -60,6 +60,9 @@ class Listing(Composer):
         parts = fit(chosen, BUDGET + 50, first_limit=280, limit=200)
         return self.reading.answer(plan, parts, lead=_lead(parts, who, q))
 
+    def fact_answers(self, plan, short: str) -> bool:
+        """"two different articles" counts what is asked; it is no list of it."""
+        return not announces(short, set(stems(plan.question)))
 
     def _items_after(self, chosen: list, question_stems: set[str]) -> list:
         """Each sentence that announces a count of the asked thing, with the sentence after it."""
