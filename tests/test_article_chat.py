@@ -188,3 +188,88 @@ def test_a_list_announced_by_a_count_is_answered_with_the_items_that_follow(tmp_
     assert not ans.refused and "abuse of power" in ans.text and "obstruction of Congress" in ans.text
     assert not ans.text.startswith("**two")
     _verbatim(qa, ans)
+
+
+QUAKE = """Strong earthquake shakes the island again
+
+Wednesday, January 15, 2020
+
+On Wednesday morning, a magnitude 5.2 earthquake hit the southern coast of the island, already rattled by weeks of tremors. Seismologists said more than 400 smaller earthquakes have been recorded in the same region since December. A magnitude 5.8 earthquake the previous day collapsed a famous rock arch. The governor declared a state of emergency and opened shelters for families whose homes were damaged.
+"""
+
+PROTEST = """Protesters surround police headquarters
+
+Sunday, June 23, 2019
+
+On Friday, thousands of protesters wearing black clothes gathered around the city's police headquarters, blocking the exits as they chanted slogans and threw eggs. The protest began outside the parliament building before it moved a few blocks. Their demands include an investigation of alleged police violence and the complete withdrawal of the bill. They had asked the city's chief executive, who is supported by the national government, to resign from her position, but this has been dropped from the list of demands.
+"""
+
+
+def _chat(qa, *questions):
+    history, answers = [], []
+    for q in questions:
+        ans = qa.ask(q, history)
+        answers.append(ans)
+        history += [{"role": "user", "content": q}, {"role": "assistant", "content": ans.text}]
+    return answers
+
+
+@pytest.fixture(scope="module")
+def news_qa(tmp_path_factory):
+    from ingest import ingest
+    from rag import ArticleQA
+
+    tmp = tmp_path_factory.mktemp("news")
+    for name, text in (("quake", QUAKE), ("protest", PROTEST)):
+        (tmp / f"{name}.txt").write_text(text, encoding="utf-8")
+    assert not ingest([str(tmp / "quake.txt"), str(tmp / "protest.txt")], db=tmp / "db").failed
+    return ArticleQA(db=tmp / "db")
+
+
+def test_a_follow_up_is_answered_from_the_sentence_the_last_short_answer_came_from(news_qa):
+    """The last answer led with **the southern coast** from the magnitude 5.2 sentence: "How
+    strong was it?" asks for the 5.2 in that same sentence, not another quake's magnitude; "What
+    did they do there?" after "Where did the protesters gather?" is the rest of its sentence."""
+    where, strong = _chat(news_qa, "Where did the earthquake hit?", "How strong was it?")
+    assert where.short is not None and "5.2" not in where.short.text
+    assert not strong.refused and "5.2" in strong.text.split('"')[1], strong.text
+    _, did = _chat(news_qa, "Where did the protesters gather on Friday?", "What did they do there?")
+    assert not did.refused and "threw eggs" in did.text.split('"')[1], did.text
+    for ans in (strong, did):
+        _verbatim(news_qa, ans)
+
+
+def test_a_follow_up_about_the_last_short_answer_wants_something_new(news_qa):
+    """Control: once the question is about the short answer itself, its sentence was said."""
+    from rag.answerers.extractive import _says_more
+    from rag.text import stems
+
+    said = '**the police headquarters** — "On Friday, thousands of protesters … gathered around the police headquarters."'
+    sentence = "On Friday, thousands of protesters … gathered around the police headquarters."
+    q = "What happened at the police headquarters?"
+    assert not _says_more(None, sentence, q, frozenset(stems(q)), said)
+    assert _says_more(None, sentence, "What did the protesters do there?", frozenset(stems("protesters do")), said)
+    plain = '"On Friday, thousands of protesters … gathered around the police headquarters."'  # no short answer
+    assert not _says_more(None, sentence, "What did the protesters do there?", frozenset(stems("protesters do")), plain)
+
+
+def test_a_quote_is_not_cut_before_the_verb_a_relative_clause_delays():
+    """"They had asked the chief executive, who is backed by …, to resign": cut before ", who",
+    the quote would end on "the chief executive…", before what was asked."""
+    from rag.answerers.extractive import _clause
+    from rag.text import stems
+
+    sentence = PROTEST.splitlines()[-1].split(". ")[-1]
+    q = "What did they ask the chief executive?"
+    out = _clause(sentence, set(stems("chief executive")), None, q, 150)
+    assert "to resign from her position" in out and len(out) < len(sentence)
+
+
+def test_a_charge_is_found_in_a_plea(tmp_path):
+    """"What was he charged with?": news often gives the charge as a plea to counts."""
+    from rag.answerers.cues import answer_type, cue_strength
+
+    text = "Acting via his lawyers, the driver pleaded not guilty on Tuesday to seven counts of negligent homicide."
+    assert answer_type("What was he charged with?") == "allegation"
+    assert cue_strength("allegation", text, "What was he charged with?") > 0
+    assert answer_type("How strong was the earthquake?") == "number"

@@ -28,12 +28,15 @@ _PATTERNS = {
     "duration": re.compile(rf"(?<!\bin )(?<!within )(?<!than )(?:\b{_NUM}[- ]{_UNIT}\b|\b(?:a|an|less than a|more than a) {_UNIT}\b)", re.I),
     "number": re.compile(rf"\b{_NUM}\b|%|\$|percent", re.I),
     "date": re.compile(rf"\b(?:1[0-9]{{3}}|20[0-9]{{2}})\b|\b{_MONTH}\b|\b(?:{_WEEKDAY}|yesterday|today|tomorrow|ago|later|earlier|century)\b|\b(?:in|within) (?:less than |more than |about )?(?:a|an|one|two|three|\d+) (?:days?|weeks?|months?|years?)\b|\bnext (?:week|month|year)\b|\b\d{{1,2}}(?::\d\d)? ?[ap]\.m\.", re.I),
-    "place": re.compile(r"\b(?:in|at|from|near|inside|outside) (?:the )?[A-Z][\w’'-]+"),
+    "place": re.compile(rf"\b(?:in|at|from|near|inside|outside) (?:the )?(?!(?:{_MONTH}|{_WEEKDAY})\b)[A-Z][\w’'-]+"),  # not "from June"
     "person": PERSON,
     "past": re.compile(r"\b(?:formerly|former|previously|once|used to|until|ex-\w+|earlier)\b", re.I),
     "reason": re.compile(r"\b(?:because|since|due to|so that|in order to|to \w+|after|as a result)\b", re.I),
     # The charge itself, introduced by its verb: "is charged WITH sending", "insist THAT Iran ...".
-    "allegation": re.compile(r"\b(?:accus|charg|blam|suspect|alleg|insist|claim|contend|maintain)\w*\s+(?:of|with|for|that)\b", re.I),
+    # News names a charge as counts or a plea as often: "pleaded not guilty to seven COUNTS OF
+    # negligent homicide", "faces CHARGES OF fraud".
+    "allegation": re.compile(r"\b(?:accus|charg|blam|suspect|alleg|insist|claim|contend|maintain)\w*\s+(?:of|with|for|that)\b|"
+                             r"\bcounts? of\b|\bplead(?:s|ed)? (?:not )?guilty to\b", re.I),
 }
 
 #: "When did…", "by when was…", "…happened when?" ask for a time; "what path does a ball take
@@ -44,7 +47,7 @@ _ASKS_WHEN = re.compile(rf"\bwhen(?:\s+exactly)?\s+{_ASKING}\b|\bwhen\s*\?\s*$|"
 
 _RULES = [
     (re.compile(r"\bhow (?:long|much time)\b", re.I), "duration"),
-    (re.compile(r"\bhow (?:many|much|old|far|big|large)\b|\bwhat (?:number|percentage|amount)\b", re.I), "number"),
+    (re.compile(r"\bhow (?:many|much|old|far|big|large|strong|powerful|severe|intense|high|deep|heavy|fast)\b|\bwhat (?:number|percentage|amount)\b", re.I), "number"),
     (_ASKS_WHEN, "date"),
     (re.compile(r"\bwhere\b|\bwhat (?:city|country|place|location)\b", re.I), "place"),
     # "Who" inside a question is a name ("What rank does Doctor Who hold?"), "who" a question word.
@@ -57,7 +60,8 @@ _RULES = [
 
 
 #: Words that only say what kind of answer is wanted ("how LONG"), not what it is about.
-TYPE_WORDS = {"duration": {"long", "time", "last", "take"}, "number": {"mani", "much", "old", "far", "big", "larg", "number", "percentag", "amount"},
+TYPE_WORDS = {"duration": {"long", "time", "last", "take"}, "number": {"mani", "much", "old", "far", "big", "larg", "strong", "power", "sever", "intens", "high",
+                                                                               "deep", "heavi", "fast", "number", "percentag", "amount"},
               "date": {"year", "date", "day", "time", "month", "centuri"}, "place": {"citi", "countri", "place", "locat"},
               "person": {"person", "man", "woman"}, "reason": set(), "past": set(),
               # "What is Iran ACCUSED of?" asks for a charge; a sentence merely naming
@@ -192,16 +196,21 @@ def cue_strength(kind: str | None, text: str, question: str = "", near: set[str]
     a word of the question ("a four-hour MEETING"), 0.5 when it holds one elsewhere, else 0."""
     if not kind:
         return 0.0
-    q = question.lower()
-    spans = [m for m in _PATTERNS[kind].finditer(text) if m.group(0).lower() not in q]
+    spans = kind_spans(kind, text, question)
     if not spans:
         return 0.0
-    if near and any(_adjacent(text, m, near) for m in spans):
+    if near and any(adjacent(text, m, near) for m in spans):
         return 1.0
     return 0.5
 
 
-def _adjacent(text: str, m: re.Match, near: set[str]) -> bool:
+def kind_spans(kind: str, text: str, question: str = "") -> list[re.Match]:
+    """The spans of ``kind`` in ``text`` that the question does not already hold."""
+    q = question.lower()
+    return [m for m in _PATTERNS[kind].finditer(text) if m.group(0).lower() not in q]
+
+
+def adjacent(text: str, m: re.Match, near: set[str]) -> bool:
     inside = set(stems(m.group(0)))
     if inside & near and inside - near:  # "Iranian Ambassador Hassan Kazemi Qomi": apposition
         return True

@@ -27,7 +27,7 @@ import logging
 
 from rag.answerers.base import Answerer, refusal
 from rag.answerers.cues import (TYPE_WORDS, answer_type, asks_for_statement, asks_for_thing, asks_who_is, asks_yes_no,
-                                cue_strength, has_cue, role_of, says_how_much, says_when, whole_name, with_quantity)
+                                adjacent, cue_strength, has_cue, kind_spans, role_of, says_how_much, says_when, whole_name, with_quantity)
 from rag.answerers.names import Words, mentions, question_names
 from rag.citations import cited_text, make_citation
 from rag.errors import ReaderModelError
@@ -282,7 +282,9 @@ class ExtractiveAnswerer(Answerer):
             c.score = float(W_COS * max(cos[i], 0) + W_LEX * overlap[i] + W_CUE * cue + W_PRIOR * prior
                             + W_RETRIEVER * c.passage.score)
             if said and already_said(c.text, said):
-                c.score *= REPEAT_PENALTY  # a follow-up wants something new
+                # A follow-up wants something new, unless this sentence holds more than the
+                # last answer took from it; then it is where "it"/"they" was just talked about.
+                c.score = c.score + W_ENTITY if _says_more(kind, c.text, question, q_stems, said) else c.score * REPEAT_PENALTY
             elif entity & c.stems:
                 c.score += W_ENTITY  # mentions whom the follow-up's "he"/"his" points at
         return sorted(cands, key=lambda c: -c.score)
@@ -436,6 +438,33 @@ def _names(said: str) -> list[str]:
     return named_in(said) if said else []
 
 
+def _says_more(kind: str | None, sentence: str, question: str, q_stems: frozenset, said: str) -> bool:
+    """Is a sentence the last answer quoted still worth quoting? The last answer led with a
+    bold short answer from its first quote, so that sentence gave one fact, not all it says:
+    "Where did the protesters gather?" → **the police complex**, quoting "… gathered around the
+    police complex, blocking the exits as they chanted slogans"; then "What did they do there?"
+    is answered by the rest of it. Not when the question is now about that short answer ("When
+    did Ryan Crocker arrive?" after **Ryan Crocker**: something new about him is wanted). For a
+    question of a kind ("How strong was it?"), any quoted sentence holding a span of that kind
+    next to a word of the question, other than the short answer, says more ("magnitude 5.2")."""
+    from rag.conversation import _short_of
+
+    lead = _short_of(said)
+    if not lead:
+        return False  # the last answer was its quotes, whole: quoting them again repeats it
+    lead = normalize(lead)
+    if kind:
+        return any(normalize(m.group(0)) not in lead and adjacent(sentence, m, q_stems)
+                   for m in kind_spans(kind, sentence, question))
+    return _in_first_quote(sentence, said) and lead not in normalize(question)
+
+
+def _in_first_quote(sentence: str, said: str) -> bool:
+    """Is ``sentence`` the first quote of ``said`` (the one its short answer came from)?"""
+    first = said.split('"', 2)[1] if said.count('"') >= 2 else ""
+    return bool(first) and already_said(sentence, said[: said.index(first) + len(first) + 1])
+
+
 def already_said(sentence: str, said: str) -> bool:
     """Did the previous answer quote this sentence (whole, or its leading/trailing clause)?"""
     return sentence in said or sentence[:60] in said or sentence[-60:] in said
@@ -455,6 +484,9 @@ def _overlaps(c: Candidate, chosen: list[Candidate]) -> bool:
 
 _CLAUSE_CUT = re.compile(r",\s+(?:but|and|while|which|who|although|though|as|after|before|because)\b|;\s+|:\s+|\s+—\s+|,\s+(?=“|\")")
 
+_RELATIVE = re.compile(r",\s+(?:which|who)\b")
+
+
 def _clause(sentence: str, q_stems: set, kind: str | None, question: str, limit: int) -> str:
     """The sentence; when longer than ``limit``, without the leading and trailing clauses
     that hold neither a question word nor the kind of span asked for (the answer is never
@@ -466,7 +498,10 @@ def _clause(sentence: str, q_stems: set, kind: str | None, question: str, limit:
                 if q_stems & set(stems(sentence[a:b])) or has_cue(kind, sentence[a:b], question)]
     if not relevant:
         return sentence
-    best = sentence[cuts[relevant[0]]:cuts[relevant[-1] + 1]].strip().lstrip(",;: —").strip()
+    last = relevant[-1]
+    while last + 2 < len(cuts) and _RELATIVE.match(sentence, cuts[last + 1]):
+        last += 1  # "asked Carrie Lam, who is backed by Beijing, to resign": the clause goes on after it
+    best = sentence[cuts[relevant[0]]:cuts[last + 1]].strip().lstrip(",;: —").strip()
     best = re.sub(r"^(?:but|and|while|although|though|so)\s+", "", best, flags=re.I)
     return best[0].upper() + best[1:] if best else sentence
 
