@@ -36,15 +36,35 @@ def sentence_spans(text: str, language: str = "en") -> list[tuple[int, int]]:
     import sentencex
 
     spans = []
-    for b in sentencex.get_sentence_boundaries(language, text):
-        if b.get("is_paragraph_break"):
-            continue
-        start, end = b["start_index"], b["end_index"]
+    for start, end in _joined(text, sentencex.get_sentence_boundaries(language, text)):
         for s, e in _split_lines(text, start, end):
             s, e = _trim(text, s, e)
             if e > s:
                 spans.extend(_bounded(text, s, e))
     return spans
+
+
+#: A boundary inside an abbreviation the splitter did not know: "then-U.|S.-president".
+_INITIAL_END = re.compile(r"(?:^|[\s(-])[A-Z]\.$")
+_INITIAL_GOES_ON = re.compile(r"[A-Z]\.[-–\w]")
+
+
+def _joined(text: str, bounds):
+    """The splitter's (start, end) pairs, paragraph breaks left out, with a sentence that
+    starts inside an abbreviation ("S.-president Jimmy Carter …") put back on the one before."""
+    out: list[list[int]] = []
+    for b in bounds:
+        if b.get("is_paragraph_break"):
+            out.append(None)
+            continue
+        start, end = b["start_index"], b["end_index"]
+        last = out[-1] if out else None
+        inside = last and _INITIAL_GOES_ON.match(text, _trim(text, start, end)[0])
+        if inside and _INITIAL_END.search(text[last[0]:last[1]].rstrip()):
+            last[1] = end
+        else:
+            out.append([start, end])
+    return [tuple(p) for p in out if p]
 
 
 def _bounded(text: str, start: int, end: int, limit: int = MAX_SENTENCE_CHARS):

@@ -273,3 +273,30 @@ def test_a_charge_is_found_in_a_plea(tmp_path):
     assert answer_type("What was he charged with?") == "allegation"
     assert cue_strength("allegation", text, "What was he charged with?") > 0
     assert answer_type("How strong was the earthquake?") == "number"
+
+
+ELEPHANT = """Suspect arrested in death of elephant that ate explosive fruit
+
+Sunday, June 7, 2020
+
+On Friday, officials arrested a man in connection with the death of a pregnant elephant. Authorities said they believed a fruit filled with firecrackers had exploded in her mouth, damaging her jaw and ultimately leading to her death.
+
+According to wildlife officials, the elephant's injuries were discovered on May 25 after she was observed standing in the river. Despite attempts by officials to lure her out, the injured elephant remained in the river and died two days later. An autopsy determined the elephant was pregnant before she was cremated. Forest officials suggested the elephant may have tried to eat a cracker meant to repel wild boars.
+"""
+
+
+def test_why_is_answered_by_the_sentence_that_gives_the_reason_not_one_near_it(tmp_path):
+    """"Why did the elephant die?": the reason never says "elephant" or "die" ("exploded in her
+    mouth … leading to her death"); word overlap and markers pick "discovered … after she was
+    observed"; the trained reader, reading each sentence with the one before, picks the reason."""
+    from ingest import ingest
+    from rag import ArticleQA
+
+    path = tmp_path / "elephant.txt"
+    path.write_text(ELEPHANT, encoding="utf-8")
+    assert not ingest([str(path)], db=tmp_path / "db").failed
+    qa = ArticleQA(db=tmp_path / "db")
+    ans = qa.ask("Why did the elephant die?")
+    assert qa.understand("Why did the elephant die?").intent == "reason"
+    assert not ans.refused and "firecrackers" in ans.text.split('"')[1], ans.text
+    _verbatim(qa, ans)

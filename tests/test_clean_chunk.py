@@ -67,3 +67,15 @@ def test_a_one_paragraph_story_that_mentions_subscribers_is_kept():
     assert "59,000" in doc.text
     ad = "Death Wish Coffee beat out nine other contenders for the free advertisement."
     assert clean(RawDoc("y.md", "markdown", f"# Ads\n\n{ad}\n\nAdvertisement\n", "y")).text == ad
+
+
+def test_a_sentence_is_not_cut_inside_an_abbreviation_the_splitter_misses():
+    """"then-U.S.-president" was cut after "U.", and answers quoted "S.-president Jimmy Carter …"."""
+    from rag.text import sentence_spans
+
+    text = ("The six were hidden by Canadian diplomats. Their escape was approved by then-U.S.-president "
+            "Jimmy Carter, though it stayed secret. He met U.S. officials.\n\nJ. Smith said so.")
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "The six were hidden by Canadian diplomats.",
+        "Their escape was approved by then-U.S.-president Jimmy Carter, though it stayed secret.",
+        "He met U.S. officials.", "J. Smith said so."]

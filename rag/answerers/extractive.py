@@ -284,7 +284,8 @@ class ExtractiveAnswerer(Answerer):
             if said and already_said(c.text, said):
                 # A follow-up wants something new, unless this sentence holds more than the
                 # last answer took from it; then it is where "it"/"they" was just talked about.
-                c.score = c.score + W_ENTITY if _says_more(kind, c.text, question, q_stems, said) else c.score * REPEAT_PENALTY
+                more = _says_more(kind, c.text, question, q_stems, said)
+                c.score = c.score + W_ENTITY if more else c.score * REPEAT_PENALTY
             elif entity & c.stems:
                 c.score += W_ENTITY  # mentions whom the follow-up's "he"/"his" points at
         return sorted(cands, key=lambda c: -c.score)

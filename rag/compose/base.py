@@ -152,6 +152,23 @@ class Reading:
             s.relevance = s.score = E_COS * max(float(c), 0.0) + E_LEX * overlap
         return own
 
+    def read(self, question: str, sents: list[Sent]) -> list[float] | None:
+        """The trained reader's probability that each sentence answers ``question`` (it sees
+        the sentence before, as when it reads facts); None when answers use the heuristic
+        reader (by setting, or because the model is missing: the answerer says so)."""
+        if self.settings.answer.reader != "trained" or not sents:
+            return None
+        from rag.errors import ReaderModelError
+        from rag.reader.encode import context_of
+        from rag.reader.model import load_reader
+
+        try:
+            reader = load_reader(self.settings.answer.reader_model)
+        except ReaderModelError:
+            return None
+        readings = reader.read(question, [s.text for s in sents], [context_of(s.title, s.before) for s in sents])
+        return [r.prob for r in readings]
+
     def vectors(self, sents: list[Sent]) -> np.ndarray:
         return self.retriever.vectors_for([(s.article_id, s.start, s.end, s.text) for s in sents])
 

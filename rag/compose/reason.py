@@ -1,10 +1,12 @@
-"""Reason: "Why …?", "What caused …?" — the sentence that gives the reason, with its clause.
+"""Reason: "Why …?", "What caused …?" — the sentences that give the reason, quoted.
 
-A reason is written with a marker: because, due to, after, as, amid, in order to, "to" + a
-purpose verb, blamed on, following, the reason is … . Among the sentences about the question,
-the one holding such a marker answers; the sentence that only restates the question (all of
-its words, no marker) never leads. Without any marked sentence, the most relevant one and the
-sentence after it (news gives the why right after the what).
+The trained reader reads the most relevant sentences (each with the one before it) and the two
+it rates likeliest to answer lead: it weighs the asked event against what each sentence says,
+so the sentence that only restates the question loses to the one that answers it. A quote
+keeps its reason marker (because, due to, after, amid, in order to, blamed on, following …)
+and what follows it. Without the trained reader: among the sentences about the question the
+most relevant one holding such a marker answers, with the sentence after the best match
+(news gives the why right after the what).
 """
 from __future__ import annotations
 
@@ -29,6 +31,8 @@ REASON = re.compile(
 
 #: A marked sentence leads when its relevance is at least this share of the best sentence's.
 KEEP = 0.6
+#: The trained reader reads this many of the most relevant sentences.
+POOL = 12
 W_MARK = 0.2  # a marked sentence leads over an unmarked one up to this much more relevant
 
 
@@ -41,6 +45,18 @@ class Reason(Composer):
         sents, _ = self.relevant(plan)
         if not sents:
             return None
+        pool = self.fresh(plan, sents[:POOL])
+        probs = self.reading.read(plan.question, pool)
+        chosen = _by_reader(pool, probs) if probs else self._by_markers(plan, sents)
+        # "For this reason, he was not granted bail.": the reason is the sentence before.
+        if BACK.match(chosen[0].text) and (before := _next_to(sents, chosen[0], -1)) and before not in chosen:
+            chosen = [before, *chosen[:1]]
+        keeps = {id(s): around(REASON.search(s.text)) for s in chosen}
+        return self.reading.answer(plan, fit(chosen, BUDGET, keeps=keeps))
+
+    def _by_markers(self, plan, sents):
+        """Without the trained reader: the most relevant sentence holding a reason marker, and
+        the sentence after the best match."""
         top = sents[0]
         marked = [s for s in sents[:12] if REASON.search(s.text) and s.relevance >= KEEP * top.relevance]
         marked = self.fresh(plan, marked)
@@ -54,11 +70,18 @@ class Reason(Composer):
         for s in [after, *marked[1:2]] if chosen[0] is top else [*marked[1:2], after]:
             if s is not None and s not in chosen and len(chosen) < 2:
                 chosen.append(s)
-        # "For this reason, he was not granted bail.": the reason is the sentence before.
-        if BACK.match(chosen[0].text) and (before := _next_to(sents, chosen[0], -1)) and before not in chosen:
-            chosen = [before, *chosen[:1]]
-        keeps = {id(s): around(REASON.search(s.text)) for s in chosen}
-        return self.reading.answer(plan, fit(chosen, BUDGET, keeps=keeps))
+        return chosen
+
+
+def _by_reader(pool, probs):
+    """The two sentences the trained reader rates likeliest to answer the why-question: it
+    weighs the question's event against each sentence and the one before it ("leading to her
+    death" answers "Why did the elephant die?" though it never says "elephant"), which word
+    overlap cannot. The markers add nothing on top of it (310 SQuADShifts why-questions: 0.694
+    by the reader alone, 0.671 with a marker counting 0.2 more, 0.639 by markers alone)."""
+    for s, p in zip(pool, probs):
+        s.score = p
+    return sorted(pool, key=lambda s: -s.score)[:2]
 
 
 #: A sentence whose reason is the one before it.
