@@ -38,7 +38,10 @@ _OVERVIEW = re.compile(
     rf"|what(?:['’]s| is| was)\s+(?:it|this|that)\s+(?:all\s+)?about\b"
     r"|(?:can you |could you |please )?(?:summari[sz]e|sum up|recap|outline)\b"
     r"|(?:give me |what(?:['’]s| is) )?(?:a |an |the )?(?:summary|overview|rundown|gist|tl;?dr|synopsis|recap)\b"
-    r"|(?:what are )?the (?:main|key) (?:points|facts|takeaways)\b"
+    r"|(?:what are )?(?:the )?(?:main|key|important) (?:points|facts|takeaways|details)\b"
+    r"|sum (?:it|this|that|them) up\b|(?:explain|describe) (?:the |this |that )?(?:article|story|piece|report|news)\b"
+    r"|tell me more\s*[?.!]*$|what do we know\b|any (?:news|updates?)\b"
+    r"|(?:what else|anything else|more|go on|continue|keep going)\s*[?.!]*$"
     r"|what(?:['’]s| is| was) (?:the )?(?:latest|(?:latest )?(?:news|story|headline|situation|update))\b"
     r"|what(?:['’]s| is) (?:going on|happening|new)\b"
     r"|what happened\s*(?:\?|$|\b(?:in|at|with|on|during|to)\b)"
@@ -53,7 +56,7 @@ _OVERVIEW = re.compile(
 _TOPIC = re.compile(
     r"(?:\b(?:news|latest|story|stories|update|updates|summary|overview|articles?|reports?|happened|happening|going on)"
     r"\s+(?:on|about|in|with|for|from|regarding|concerning|at|to|during)"
-    r"|\btell me (?:more )?about|\bsummari[sz]e|\bsum up|\bbrief me on|\bupdate me on|\bcatch me up on)"
+    r"|\btell me (?:more )?about|\bwhat do we know (?:so far )?about|\bsummari[sz]e|\bsum up|\bbrief me on|\bupdate me on|\bcatch me up on)"
     r"\s+(?P<topic>.+?)\s*[?.!]*$", re.I)
 _NOT_A_TOPIC = re.compile(rf"^(?:the |this |that |these |it\b|{_ARTICLE}\b|the {_ARTICLE}\b)\s*(?:{_ARTICLE})?\s*$", re.I)
 
@@ -69,7 +72,7 @@ _REASON = re.compile(
 _NEXT = re.compile(
     r"\bwhat(?:['’]s| is)? (?:happens|will happen|happening|would happen|could happen|comes|is coming|next)\b(?!\s+(?:in|at|to)\b.*\bago\b)"
     r"|\bwhat(?:['’]s| is) next\b|\bwhat next\b|\bnext steps?\b|\bwhat (?:now|then)\s*\??$"
-    r"|\bwhat (?:are|were|is|was) (?:the |their |his |her |its |[\w.-]+['’]s? )?(?:\w+ )?(?:plans?|next steps?|outlook|prospects|timetable|timeline)\b"
+    r"|\bwhat(?:['’]s| are| were| is| was) (?:the |their |his |her |its |[\w.-]+['’]s? )?(?:\w+ )?(?:plans?|next steps?|outlook|prospects|timetable|timeline)\b"
     r"|\bwhat (?:is|are|was|were) (?:\w+ ){0,4}(?:planned|expected|scheduled|due|planning|hoping|going to)\b"
     r"|\bwhat will\b|\bwhat do(?:es)? (?:\w+ ){0,4}(?:plan|intend|hope|expect)\b"
     r"|\b(?:do|happen|come|go|be) next\b|\bnext for\b|\bwhat (?:might|could|would|may) (?:\w+ ){0,3}(?:do|happen)\b"
@@ -81,7 +84,7 @@ _SAY = (r"(?:say|said|says|tell|told|think|thought|claim|claimed|argue|argued|an
         r"respond|responded|reply|replied|comment|commented|feel|felt|believe|add|added|mean|explain|admit|"
         r"insist|state|stated|suggest|describe|call)")
 _REACTION = re.compile(
-    rf"\bwhat (?:did|does|do|has|have|had|was|were|is|are) (?:.+? )?(?:{_SAY})\b(?! (?:by|as)\b)"
+    rf"\bwhat (?:did|does|do|has|have|had|was|were|is|are) (?:.+? )?(?<!\ba )(?<!\ban )(?<!\bthe )(?:{_SAY})\b(?! (?:by|as)\b)"
     r"|\bhow (?:did|does|do|has|have|was|were|is|are) (?:.+? )?(?:react|reacted|respond|responded|reply|replied|"
     r"feel|felt|receive|received|view|viewed|see|saw|take|took|greet|greeted)\b"
     r"|\breactions?\b|\bresponses?\b"
@@ -96,10 +99,10 @@ _PLURAL = r"(?-i:[a-z]+(?:[^su\W]s|ies|men|people|children))"
 _AUX_AFTER = r"(?!(?:is|was|are|were|do|does|did|has|have|had|will|would|can|could|should|may|might)\b)"
 _LIST = re.compile(
     rf"{_LEAD}(?:what|which) {_AUX_AFTER}(?:\w+ ){{0,2}}{_PLURAL}\b(?! (?:is|was|has)\b)"
-    rf"|{_LEAD}(?:what|which|who) (?:are|were) (?:the|some|all|its|his|her|their|those|these)\b(?! (?:\w+ )?(?:reason|cause|name|number|amount|cost|price|date|time|result|score|total|size)\b)"
+    rf"|{_LEAD}(?:what|which|who) (?:are|were) (?:the|some|all|its|his|her|their|those|these)\b(?! (?-i:[A-Z]))(?! (?:\w+ )?(?:reason|cause|name|number|amount|cost|price|date|time|result|score|total|size)\b)"
     r"|\b(?:name|list|enumerate) (?:the|some|all|any|every|a few)\b|^\W*(?:name|list)\b"
     r"|\bwho (?:attended|took part|participated|competed|was there|were there|was present|were present|met|"
-    r"joined|were involved|was involved|were killed|died|were nominated|are nominated|are the|responded|helped|"
+    r"joined|were involved|was involved|were killed|died|were nominated|are nominated|responded|helped|"
     r"were arrested|were injured|were hurt|were charged|testified|voted (?:for|against)|opposed|supported|"
     r"paid tribute|performed|played|starred)\b"
     r"|\bwhat (?:\w+ ){0,3}(?:include|included|includes)\b"
@@ -155,10 +158,17 @@ def intent_of(question: str) -> str:
     return "factoid"
 
 
+#: "What does NHC stand for?": an abbreviation to spell out.
+_STANDS_FOR = re.compile(rf"{_LEAD}what (?:does|do|did) (?P<thing>[^?]{{2,40}}?) stand for\s*\??\s*$", re.I)
+
+
 def defined(question: str) -> str | None:
     """The thing a "What is X?"/"Who is X?" question asks to have defined, else None (not for
     "What is the reason for…", "What is the score?": those ask for a fact about something)."""
-    m = _DEFINITION.match(" ".join(question.split()))
+    q = " ".join(question.split())
+    if stands := _STANDS_FOR.match(q):
+        return stands.group("thing").strip()
+    m = _DEFINITION.match(q)
     if not m:
         return None
     thing = m.group("thing").strip()

@@ -87,6 +87,19 @@ def test_a_three_turn_conversation_stays_with_the_article(sample_qa):
         history += [{"role": "user", "content": question}, {"role": "assistant", "content": ans.text}]
 
 
+def test_tell_me_more_goes_on_with_what_the_overview_did_not_quote(sample_qa):
+    """"Tell me more" / "What else?" after the overview: the article's next most central
+    sentences, none of those already quoted (a repeat of the lede would be no more)."""
+    first = sample_qa.ask("What is this article about?")
+    history = [{"role": "user", "content": "What is this article about?"}, {"role": "assistant", "content": first.text}]
+    for more in ("Tell me more", "What else?"):
+        ans = sample_qa.ask(more, history)
+        assert not ans.refused and ans.citations, more
+        assert LEDE not in ans.text
+        assert not {c.start for c in ans.citations} & {c.start for c in first.citations}, more
+        _verbatim(sample_qa, ans)
+
+
 def test_the_plan_reads_the_question_once(sample_qa):
     plan = sample_qa.understand("What happens next?")
     assert plan.intent == "next" and plan.articles is not None and len(plan.articles) == 1

@@ -30,6 +30,13 @@ from rag.intents import defined, intent_of, topic_of
     ("How long did the talks last?", "factoid"), ("What did Iran offer?", "factoid"),
     ("When will the two sides meet again?", "factoid"), ("What do the Iraqis want?", "factoid"),
     ("What kind of bombs is Iran said to send into Iraq?", "factoid"), ("What was Kazemi's job before?", "factoid"),
+    # How else people ask for an overview, what comes next or a definition.
+    ("Key points?", "overview"), ("Main facts?", "overview"), ("Sum it up", "overview"),
+    ("Explain the article", "overview"), ("Tell me more", "overview"), ("What do we know so far?", "overview"),
+    ("Any news about the earthquake?", "overview"), ("What's the outlook?", "next"),
+    ("What does NHC stand for?", "definition"), ("Who were the winners?", "list"),
+    # "state" after an article is a noun; "Who are the Mahdi Army?" names one group, no list.
+    ("What is a state of emergency?", "factoid"), ("Who are the Mahdi Army?", "factoid"),
 ])
 def test_intent_of_news_questions(question, intent):
     assert intent_of(question) == intent
@@ -38,6 +45,9 @@ def test_intent_of_news_questions(question, intent):
 def test_topic_of_an_overview_names_what_it_is_about_or_nothing():
     assert topic_of("What's the news about Hurricane Humberto?") == "Hurricane Humberto"
     assert topic_of("Tell me about Tony Mendez") == "Tony Mendez"
+    assert topic_of("What do we know about the victims?") == "the victims"
+    assert topic_of("Any news about the earthquake?") == "the earthquake"
+    assert defined("What does NHC stand for?") == "NHC"
     assert topic_of("What is this article about?") == ""
     assert topic_of("Summarize the article.") == ""
     assert defined("What is the Quds Force?") == "the Quds Force"

@@ -10,12 +10,17 @@ Never refused while there is an article to summarise; a topic the articles never
 """
 from __future__ import annotations
 
+import re
+
 from rag.compose import register
+from rag.answerers.extractive import already_said
 from rag.compose.base import BUDGET, Composer, Sent, lede_of, quoted
 from rag.dates import to_day
 from rag.text import stems
 from rag.types import Answer
 
+#: "Tell me more", "What else?", "Go on": the reader has had the start and wants the rest.
+MORE = re.compile(r"\b(?:more|else|go on|continue|keep going)\b", re.I)
 #: Other articles on the same story: their best passage scores at least this share of the best's.
 SAME_STORY = 0.8
 #: Further stories listed after the best one's lede.
@@ -40,17 +45,23 @@ class Overview(Composer):
         return self.stories(plan, arts)
 
     def article(self, plan, article_id: str, budget: int = BUDGET) -> Answer:
-        """The lede plus the article's most central sentences, in article order."""
-        return self.reading.answer(plan, self.summary(article_id, budget))
+        """The lede plus the article's most central sentences, in article order. "Tell me more",
+        "What else?" after an answer: the most central of the sentences it did not quote."""
+        said = plan.said if plan.said and MORE.search(plan.question) else ""
+        parts = self.summary(article_id, budget, said)
+        return self.reading.answer(plan, parts) if parts else self.reading.refuse(plan)
 
-    def summary(self, article_id: str, budget: int = BUDGET) -> list[tuple[Sent, str]]:
+    def summary(self, article_id: str, budget: int = BUDGET, said: str = "") -> list[tuple[Sent, str]]:
+        """``said``: an earlier answer whose sentences are left out (no lede then: it was read)."""
         body = self.reading.body(article_id)
+        if said:
+            body = [s for s in body if not already_said(s.text, said)]
         if not body:
             return []
-        lede = lede_of(body)
+        lede = [] if said else lede_of(body)
         chosen = list(lede)
         total = sum(len(s.text) + 6 for s in chosen)
-        rest = [s for s in body[len(lede):] if 40 <= len(s.text) <= 320]
+        rest = [s for s in body[len(lede):] if 40 <= len(s.text) <= 320] or ([] if lede else body[:1])
         if rest and total < budget - 60:
             vecs = self.reading.vectors(body)
             centre = vecs.mean(axis=0)
