@@ -76,6 +76,16 @@ def test_a_question_the_article_does_not_answer_is_refused_with_what_it_is_about
     _verbatim(sample_qa, ans)
 
 
+@pytest.mark.parametrize("question", ["Why did the stock market fall?", "Why were the prices raised?"])
+def test_a_why_question_the_article_gives_no_reason_for_is_refused(sample_qa, question):
+    """A one-article chat has no relevance bar (the reader chose the article), so the reason
+    composer quoted its best match for any why-question; now the trained reader must believe
+    some sentence answers it, as for a fact."""
+    article = sample_qa.articles()[0].id
+    ans = sample_qa.ask(question, article_ids=[article])
+    assert ans.refused and ans.text.startswith(CANNOT_ANSWER) and LEDE in ans.text, ans.text
+
+
 def test_a_three_turn_conversation_stays_with_the_article(sample_qa):
     history = []
     for question, expected in [("What did Iran offer?", "train and equip"), ("Who made the offer?", "Kazemi"),

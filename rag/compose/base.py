@@ -152,6 +152,15 @@ class Reading:
             s.relevance = s.score = E_COS * max(float(c), 0.0) + E_LEX * overlap
         return own
 
+    def reader_threshold(self) -> float:
+        """Below this probability the trained reader's best sentence is no answer (its
+        calibrated refusal threshold, or ``answer.min_answer_prob`` when set)."""
+        from rag.reader.model import load_reader
+
+        if self.settings.answer.min_answer_prob is not None:
+            return self.settings.answer.min_answer_prob
+        return load_reader(self.settings.answer.reader_model).threshold
+
     def read(self, question: str, sents: list[Sent]) -> list[float] | None:
         """The trained reader's probability that each sentence answers ``question`` (it sees
         the sentence before, as when it reads facts); None when answers use the heuristic

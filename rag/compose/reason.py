@@ -2,7 +2,9 @@
 
 The trained reader reads the most relevant sentences (each with the one before it) and the two
 it rates likeliest to answer lead: it weighs the asked event against what each sentence says,
-so the sentence that only restates the question loses to the one that answers it. A quote
+so the sentence that only restates the question loses to the one that answers it; when it
+believes none does (below its calibrated refusal threshold), the fact reader decides, and
+refuses a why-question on something the article never explains. A quote
 keeps its reason marker (because, due to, after, amid, in order to, blamed on, following …)
 and what follows it. Without the trained reader: among the sentences about the question the
 most relevant one holding such a marker answers, with the sentence after the best match
@@ -47,6 +49,8 @@ class Reason(Composer):
             return None
         pool = self.fresh(plan, sents[:POOL])
         probs = self.reading.read(plan.question, pool)
+        if probs and max(probs) < self.reading.reader_threshold():
+            return None  # no sentence gives a reason the reader believes: the fact reader decides, or refuses
         chosen = _by_reader(pool, probs) if probs else self._by_markers(plan, sents)
         # "For this reason, he was not granted bail.": the reason is the sentence before.
         if BACK.match(chosen[0].text) and (before := _next_to(sents, chosen[0], -1)) and before not in chosen:
