@@ -86,6 +86,17 @@ def test_a_why_question_the_article_gives_no_reason_for_is_refused(sample_qa, qu
     assert ans.refused and ans.text.startswith(CANNOT_ANSWER) and LEDE in ans.text, ans.text
 
 
+def test_in_a_one_article_chat_a_question_on_something_the_article_never_mentions_is_refused(sample_qa):
+    """The chosen article lowers the relevance bar, but one sentence must still hold a word of
+    the question; words that stand for the story itself ("the case") need not."""
+    article = sample_qa.articles()[0].id
+    off = sample_qa.ask("What happens to the economy next?", article_ids=[article])
+    assert off.refused and LEDE in off.text, off.text
+    for question in ("What happens next?", "What happens next in the case?"):
+        ans = sample_qa.ask(question, article_ids=[article])
+        assert not ans.refused, question
+
+
 def test_a_three_turn_conversation_stays_with_the_article(sample_qa):
     history = []
     for question, expected in [("What did Iran offer?", "train and equip"), ("Who made the offer?", "Kazemi"),

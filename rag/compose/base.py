@@ -31,6 +31,10 @@ LEDE_CHARS = 320
 #: An article is read whole (every body sentence a candidate) when the plan names at most this many.
 WHOLE_ARTICLES = 3
 
+#: Nouns that stand for whatever the article is about ("What happens next in the case?"):
+#: in a chat about chosen articles they need not be in the text.
+_STANDING_FOR_THE_STORY = frozenset(stems("case situation matter story issue incident event events thing things "
+                                          "affair news report article development developments"))
 _END = re.compile(r"[.!?\"”’')\]]\s*$")
 _DATELINE = re.compile(r"^(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?(?:\w+\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+\w+\s+\d{4})\W*$")
 _BYLINE = re.compile(r"^(?:-\s|By\s+[A-Z]|From\s+[A-Z]|Posted\b|Updated\b|Published\b|Last updated\b)")
@@ -276,10 +280,19 @@ class Composer(ABC):
         return True
 
     def off_topic(self, plan, sents: list[Sent], own: set[str]) -> bool:
-        """Nothing to read, or the best sentence too far from the question's own words (in a
-        chat about one article or a follow-up the reader has chosen what to read: no bar)."""
-        return not sents or (bool(own) and sents[0].relevance < self.reading.threshold
-                             and not plan.scoped and not plan.follows)
+        """Nothing to read, or the best sentence too far from the question's own words. In a
+        chat about chosen articles the bar is lower: the article is what the reader asks about,
+        so one sentence holding a word of the question will do ("What happens to the economy
+        next?" in a story that never mentions an economy is not about it). A follow-up has
+        no bar: its words point back ("What did he do next?")."""
+        if not sents or not own:
+            return not sents
+        if sents[0].relevance >= self.reading.threshold or plan.follows:
+            return False
+        if not plan.scoped:
+            return True
+        specific = own - _STANDING_FOR_THE_STORY
+        return bool(specific) and not any(specific & set(stems(s.text)) for s in sents)
 
     @staticmethod
     def fresh(plan, sents: list[Sent]) -> list[Sent]:
