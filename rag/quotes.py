@@ -64,6 +64,20 @@ def with_referent(quote: str, before: str) -> str:
     return f"{quote[:m.end()]} [{who}]{quote[m.end():]}"
 
 
+#: A clause that ends on its attribution ("Mr. Crocker told reporters", "she said in a statement"):
+#: what was said comes after it.
+_ATTRIBUTION_END = re.compile(r"\b(?:said|says|say|told|tells|added|adds|wrote|writes|stated|states|explained|"
+                              r"announced|tweeted|posted|declared|warned|insisted|argued|noted|according to)"
+                              r"(?:\s+[\w.’'-]+){0,5}\W*$")  # lower case: "United States" states nothing
+def ends_on_attribution(text: str) -> bool:
+    """Does ``text`` stop right after saying who spoke ("…, Mr. Crocker told reporters")?"""
+    return bool(_ATTRIBUTION_END.search(text))
+
+
+#: How much of the statement after such an attribution a cut quote keeps, at least.
+STATEMENT_CHARS = 80
+
+
 def shortened(sentence: str, keep: tuple[int, int] | None, limit: int) -> str:
     """The sentence, or when longer than ``limit`` the run of its clauses around ``keep``
     (char offsets that must stay, e.g. the short answer), with "…" where text was cut."""
@@ -74,6 +88,11 @@ def shortened(sentence: str, keep: tuple[int, int] | None, limit: int) -> str:
     lo_k, hi_k = keep or (0, min(len(sentence), limit))
     first = next(i for i, (a, b) in enumerate(clauses) if b > lo_k)
     last = next((i for i, (a, b) in enumerate(clauses) if b >= hi_k), len(clauses) - 1)
+    attributed = False
+    while last + 1 < len(clauses) and ends_on_attribution(sentence[clauses[first][0]:clauses[last][1]]):
+        # "Hickenlooper said in the video…" quotes nobody: the statement after it must show.
+        last, attributed = last + 1, True
+        hi_k = max(hi_k, min(clauses[last][1], clauses[last][0] + STATEMENT_CHARS))
     while True:  # grow towards the shorter side while it fits
         options = [i for i in (first - 1, last + 1) if 0 <= i < len(clauses)]
         grown = [(clauses[i][1] - clauses[i][0], i) for i in options]
@@ -85,6 +104,8 @@ def shortened(sentence: str, keep: tuple[int, int] | None, limit: int) -> str:
     a, b = clauses[first][0], clauses[last][1]
     if b - a > limit:  # one clause alone is too long: cut it at a word after what must stay
         cut = sentence.rfind(" ", max(hi_k, a + 1), a + limit)
+        if cut <= hi_k and attributed:  # the statement's start runs past the limit: cut just after it
+            cut = sentence.find(" ", hi_k, b)
         b = cut if cut > hi_k else b
     text = sentence[a:b].strip().lstrip(",;:—- ").rstrip(",;:—- ")
     if a > 0:

@@ -107,3 +107,44 @@ def test_a_shortened_quote_never_leaves_a_quotation_open():
         assert q.count("“") == q.count("”"), q
     assert closed("…create “a new military and security…") == "…create “a new military and security…”"
     assert closed("…security structure” for Iraq.") == "…“security structure” for Iraq."
+
+
+def test_a_quote_never_ends_on_who_spoke():
+    """"Hickenlooper said in the video…" quotes nobody: a cut keeps the start of the statement
+    after the attribution, in the reader's quotes and in the heuristic's trimmed clauses."""
+    from rag.answerers.extractive import _clause
+    from rag.quotes import ends_on_attribution, shortened
+    from rag.text import stems
+
+    s = ('Hickenlooper said in the video, "I\'ve heard from so many Coloradans who want me to run for the United '
+         'States Senate, and they remind me how much is at stake for our country and for our state."')
+    for limit in (40, 60, 100):
+        q = shortened(s, (0, 12), limit)
+        assert "Coloradans who want me to run" in q and q.endswith("…"), q
+    trimmed = _clause(s, set(stems("Hickenlooper video")), None, "What did Hickenlooper say in the video?", 120)
+    assert "Coloradans" in trimmed, trimmed
+    assert ends_on_attribution("“We will,” Mr. Crocker told reporters")
+    assert not ends_on_attribution("…to run for the United States Senate")  # a name, not a verb
+
+
+def test_what_he_said_in_the_video_quotes_the_statement_not_its_credit_line(tmp_path):
+    """A real Wikinews story (CC BY 2.5): the follow-up "What did he say in his video?" got
+    "—John Hickenlooper" (the line crediting the quote) and "Hickenlooper said in the video…",
+    cut before what he said."""
+    import csv
+
+    from ingest import ingest
+    from rag import ArticleQA
+    from tests.conftest import SHARED_DATA
+
+    csv.field_size_limit(10 ** 7)
+    with open(SHARED_DATA / "wikinews" / "wikinews_2019.csv", encoding="utf-8", newline="") as f:
+        row = next(r for r in csv.DictReader(f) if r["title"].startswith("Hickenlooper ends"))
+    (tmp_path / "h.txt").write_text(f"{row['title']}\n\n{row['text']}", encoding="utf-8")
+    assert not ingest([str(tmp_path / "h.txt")], db=tmp_path / "db").failed
+    qa = ArticleQA(db=tmp_path / "db")
+    first = "Why did John Hickenlooper end his presidential campaign?"
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": qa.ask(first).text}]
+    ans = qa.ask("What did he say in his video?", history)
+    assert "—John Hickenlooper" not in ans.text and "said in the video…" not in ans.text, ans.text
+    assert "Coloradans" in ans.text, ans.text

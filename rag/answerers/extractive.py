@@ -31,7 +31,7 @@ from rag.answerers.cues import (TYPE_WORDS, answer_type, asks_for_statement, ask
 from rag.answerers.names import Words, mentions, question_names
 from rag.citations import cited_text, make_citation
 from rag.errors import ReaderModelError
-from rag.quotes import TITLED, balanced_end, shortened, with_referent
+from rag.quotes import TITLED, balanced_end, ends_on_attribution, shortened, with_referent
 from rag.reader.encode import context_of
 from rag.runtime import matvec
 from rag.text import stems
@@ -53,6 +53,10 @@ QUOTE_FIRST = 320  # …but the best sentence keeps more: when its short answer 
 QUOTE_MIN = 110  # …and no quote of several is cut shorter than this
 PARTS_STRETCH = 1.2  # an answer in several parts may run this far past max_chars
 SHORT_MAX = 60  # a "short answer" longer than this is a clause: the quote alone says it better
+
+
+#: A line that only credits a quote or a picture ("—John Hickenlooper"): no sentence to quote.
+_SIGNATURE = re.compile(r"^[—–-]\s*[A-Z][\w.’' -]{1,40}$")
 
 
 @dataclass
@@ -315,7 +319,7 @@ class ExtractiveAnswerer(Answerer):
             for s, e in p.sentences or ((p.start, p.end),):
                 text = p.text[s - p.start:e - p.start]
                 key = normalize(text)
-                if key == headline:
+                if key == headline or _SIGNATURE.match(text):
                     continue  # the headline restates the story; a headline alone is never an answer
                 if key not in seen:
                     seen.add(key)
@@ -500,8 +504,11 @@ def _clause(sentence: str, q_stems: set, kind: str | None, question: str, limit:
     if not relevant:
         return sentence
     last = relevant[-1]
-    while last + 2 < len(cuts) and _RELATIVE.match(sentence, cuts[last + 1]):
-        last += 1  # "asked Carrie Lam, who is backed by Beijing, to resign": the clause goes on after it
+    while last + 2 < len(cuts) and (_RELATIVE.match(sentence, cuts[last + 1])
+                                    or ends_on_attribution(sentence[cuts[relevant[0]]:cuts[last + 1]])):
+        # "asked Carrie Lam, who is backed by Beijing, to resign": the clause goes on after it;
+        # "Hickenlooper said in the video, …": what he said is the rest.
+        last += 1
     best = sentence[cuts[relevant[0]]:cuts[last + 1]].strip().lstrip(",;: —").strip()
     best = re.sub(r"^(?:but|and|while|although|though|so)\s+", "", best, flags=re.I)
     return best[0].upper() + best[1:] if best else sentence
