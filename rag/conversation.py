@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from rag.answerers.cues import ASKS_WHO, PERSON
+from rag.quotes import is_person_name, names_no_person
 
 FOLLOW_UP = re.compile(
     r"\b(?:he|him|his|she|her|hers|they|them|their|it|its|this|that|these|those|there|then|"
@@ -249,13 +250,13 @@ def whom(pairs) -> str | None:
         return None
     (prev_q, said), *_ = pairs
     short = _short_of(said)
-    if short and PERSON.fullmatch(short):
+    if short and is_person_name(short):
         return short
     if name := _answered_who(prev_q, said):
         return name
     for q, _ in pairs:
         focus = focus_of(q)
-        if focus and PERSON.fullmatch(focus):
+        if focus and is_person_name(focus):
             return focus
     earlier = next((name for q, a in pairs[1:] if (name := _answered_who(q, a))), None)
     return earlier or next((p for q, a in pairs if (p := _person(a, q))), None)
@@ -264,7 +265,8 @@ def whom(pairs) -> str | None:
 def _answered_who(question: str, answer: str) -> str | None:
     """The bold name ``answer`` leads with when ``question`` asked "who"."""
     short = _short_of(answer)
-    return short if short and ASKS_WHO.match(question) and _NAME.fullmatch(short.strip()) else None
+    return short if short and ASKS_WHO.match(question) and _NAME.fullmatch(short.strip()) and not names_no_person(short) \
+        else None
 
 
 def _person(said: str, prev_q: str) -> str | None:
@@ -273,7 +275,7 @@ def _person(said: str, prev_q: str) -> str | None:
     from rag.quotes import referent
 
     short = _short_of(said)
-    if short and PERSON.fullmatch(short):
+    if short and is_person_name(short):
         return short
     return referent(said) or focus_of(prev_q)
 

@@ -16,11 +16,15 @@ _CUT = re.compile(r",\s+(?:but|and|while|which|who|although|though|as|after|befo
 
 
 #: Words that make a capitalised run a place, body or event, not a person.
+#: Last words of a place or a building's name.
+PLACE_WORDS = (r"Mosque|Church|Temple|Cathedral|Synagogue|Hospital|School|Station|Stadium|Arena|Hotel|Bridge|Square|"
+               r"Road|Avenue|Center|Centre|Hall|Tower|Palace|Building|Complex|Plant|Mall|Market|Prison|Base|Lake|"
+               r"Mountains?|Valley|Province|State|Region|District|Forest|Bay|Coast|Ocean|Canal|Port|Harbou?r")
 _NOT_PERSON = re.compile(r"\b(?:States|Kingdom|Nations|Union|Republic|Zone|Revolution|East|West|North|South|Force|"
                          r"Forces|Army|Navy|Embassy|Ministry|Council|Party|House|Government|University|Committee|"
                          r"Court|Department|Office|Street|Airport|Cup|League|Club|Festival|Awards?|Prize|Company|"
                          r"Corporation|Group|Bank|Times|News|Post|City|County|Island|Islands|Sea|River|Park|"
-                         r"Minister|President|Ambassador|Secretary|Adviser)$")
+                         r"Minister|President|Ambassador|Secretary|Adviser|" + PLACE_WORDS + r")$")
 #: Titles and nationalities news writes before a name ("Iranian Ambassador Hassan Kazemi Qomi").
 _ROLE_WORD = re.compile(r"^(?:President|Prime|Minister|Foreign|State|Secretary|Ambassador|Chancellor|Governor|"
                         r"General|Senator|Deputy|Chief|Judge|Director|Mayor|Speaker|King|Queen|Prince|Pope|Bishop|"
@@ -50,9 +54,23 @@ def people(text: str) -> list[str]:
 
 def referent(before: str) -> str | None:
     """Whom a leading "he"/"she" most likely means: the first titled name ("Mr. Kazemi")
-    in the sentence before, else its first full name ("Hassan Kazemi Qomi")."""
-    m = TITLED.search(before) or PERSON.search(before)
-    return m.group(0) if m else None
+    in the sentence before, else its first full name ("Hassan Kazemi Qomi"; not "Al Noor
+    Mosque")."""
+    m = TITLED.search(before)
+    if m:
+        return m.group(0)
+    return next((p.group(0) for p in PERSON.finditer(before) if is_person_name(p.group(0))), None)
+
+
+def is_person_name(text: str) -> bool:
+    """A capitalised run that can be a person: not a place, building or body ("Al Noor Mosque",
+    "Hartford Hospital", "United States")."""
+    return bool(PERSON.fullmatch(text.strip())) and not names_no_person(text)
+
+
+def names_no_person(text: str) -> bool:
+    """Does the name end like a place, building or body's ("… Mosque", "… Court", "… Party")?"""
+    return bool(_NOT_PERSON.search(text.strip()))
 
 
 def with_referent(quote: str, before: str) -> str:

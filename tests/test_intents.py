@@ -146,6 +146,10 @@ def _history(*turns):
     ("Who opposed her?", [("Who was elected Speaker?", '**Nancy Pelosi** — "Nancy Pelosi was elected."'),
                           ("How many votes did she get?", '**220** — "She got 220 votes."')], "Who opposed Nancy Pelosi?"),
     ("What is its population?", [("What is the capital of Kenya?", '**Nairobi** — "…"')], "What is Kenya's population?"),
+    # "he" is a person: not the mosque a wrong lead named, but the person the quote names
+    ("Did he ask for bail?", [("Who is the suspect in the mosque attacks?",
+                               '**Al Noor Mosque** — "Police arrested Brenton Tarrant near Al Noor Mosque."')],
+     "Did Brenton Tarrant ask for bail?"),
 ])
 def test_follow_ups_are_made_standalone(question, turns, standalone):
     from rag.conversation import resolve
@@ -160,3 +164,11 @@ def test_list_items_are_only_names_the_text_lists():
         ["The Aviator", "Million Dollar Baby", "Sideways"]
     assert _items("Iran must stop arming militants who attack U.S. and Iraqi forces.", False, set()) == []
     assert "Mr. Kazemi" in _items("Mr. Crocker and Mr. Kazemi shook hands.", True, set())
+
+
+def test_a_who_question_is_not_led_by_a_place():
+    from rag.answerers.extractive import _misleads
+
+    assert _misleads("Al Noor Mosque", "person", "Who is the suspect in the attacks?")
+    assert not _misleads("Brenton Tarrant", "person", "Who is the suspect in the attacks?")
+    assert not _misleads("Al Noor Mosque", "place", "Where was the first attack?")

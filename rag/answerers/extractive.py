@@ -31,7 +31,7 @@ from rag.answerers.cues import (TYPE_WORDS, answer_type, asks_for_statement, ask
 from rag.answerers.names import Words, mentions, question_names
 from rag.citations import cited_text, make_citation
 from rag.errors import ReaderModelError
-from rag.quotes import TITLED, balanced_end, ends_on_attribution, shortened, with_referent
+from rag.quotes import PLACE_WORDS, TITLED, balanced_end, ends_on_attribution, shortened, with_referent
 from rag.reader.encode import context_of
 from rag.runtime import matvec
 from rag.text import stems
@@ -555,7 +555,12 @@ def _misleads(short: str, kind: str | None, question: str) -> bool:
     return (kind in CLAUSE_KINDS or asks_for_statement(question) or asks_yes_no(question)
             or (kind != "person" and bool(TITLED.fullmatch(short)) and not _NAME_ASKED.search(question))
             or _restates(short, question)
+            or (kind == "person" and bool(_PLACE_NAME.search(short)))
             or (kind in SAYS_KIND and not SAYS_KIND[kind](short)))
+
+
+#: A name that ends like a place or a building's ("**Al Noor Mosque**" for "Who is the suspect?").
+_PLACE_NAME = re.compile(rf"\b(?:{PLACE_WORDS})$")
 
 
 def _at(c: Candidate, a: int, b: int) -> Short:
