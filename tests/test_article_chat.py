@@ -121,6 +121,19 @@ def test_tell_me_more_goes_on_with_what_the_overview_did_not_quote(sample_qa):
         _verbatim(sample_qa, ans)
 
 
+def test_who_said_that_names_the_speaker_of_the_last_quote(sample_qa):
+    """"Who said that?" points at the quote just shown: its speaker in bold, with that quote
+    (a "He said…" sentence: the person the sentence before names, or describes)."""
+    history, answers = [], []
+    for question in ("What did Iran offer?", "Who said that?"):
+        answers.append(sample_qa.ask(question, history))
+        history += [{"role": "user", "content": question}, {"role": "assistant", "content": answers[-1].text}]
+    first, who = answers
+    assert who.text.startswith("**Mr. Kazemi** — "), who.text
+    assert who.citations[0].start == first.citations[0].start
+    _verbatim(sample_qa, who)
+
+
 def test_the_plan_reads_the_question_once(sample_qa):
     plan = sample_qa.understand("What happens next?")
     assert plan.intent == "next" and plan.articles is not None and len(plan.articles) == 1

@@ -150,6 +150,9 @@ def _history(*turns):
     ("Did he ask for bail?", [("Who is the suspect in the mosque attacks?",
                                '**Al Noor Mosque** — "Police arrested Brenton Tarrant near Al Noor Mosque."')],
      "Did Brenton Tarrant ask for bail?"),
+    # "Puerto Rico", named by the first question, is a place (pycountry), not whom "him" means
+    ("Who opposed him?", [("Who is the new governor of Puerto Rico?", '**Ricardo Rosselló Nevares** — "…"'),
+                          ("When was he sworn in?", '**Friday** — "…"')], "Who opposed Ricardo Rosselló Nevares?"),
 ])
 def test_follow_ups_are_made_standalone(question, turns, standalone):
     from rag.conversation import resolve
@@ -172,3 +175,12 @@ def test_a_who_question_is_not_led_by_a_place():
     assert _misleads("Al Noor Mosque", "person", "Who is the suspect in the attacks?")
     assert not _misleads("Brenton Tarrant", "person", "Who is the suspect in the attacks?")
     assert not _misleads("Al Noor Mosque", "place", "Where was the first attack?")
+
+
+def test_they_is_never_a_day_and_a_place_is_no_person():
+    from rag.conversation import thing_of
+    from rag.quotes import is_person_name
+
+    assert thing_of("What happened in Hong Kong on Friday?") == "Hong Kong"
+    assert not any(is_person_name(p) for p in ("Puerto Rico", "Hong Kong", "Los Angeles", "New Zealand"))
+    assert all(is_person_name(p) for p in ("Ryan Crocker", "Nancy Pelosi", "Carrie Lam"))

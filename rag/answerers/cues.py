@@ -221,7 +221,7 @@ def adjacent(text: str, m: re.Match, near: set[str]) -> bool:
 
 #: "Who is Nouri al-Maliki?", "Who was Mottaki?": asks what a named person is.
 _WHO_IS = re.compile(rf"{_LEAD_IN}(?i:who)(?:\s+is|\s+was|’s|'s)\s+(?P<name>[A-Z][\w’'.-]*(?:\s+{_PARTICLE}?[A-Z][\w’'.-]*)*)\s*\??\s*$")
-_ROLE = re.compile(r"(?:minister|president|premier|ambassador|envoy|adviser|advisor|secretary|chancellor|governor|"
+ROLE = re.compile(r"(?:minister|president|premier|ambassador|envoy|adviser|advisor|secretary|chancellor|governor|"
                    r"senator|general|commander|spokes(?:man|woman|person)|director|chairman|chairwoman|chief|leader|"
                    r"mayor|cleric|judge|prosecutor|officer|representative|speaker|king|queen|prince|princess|pope|"
                    r"bishop|executive|founder|editor|analyst|official|diplomat|negotiator|coach|captain|manager)s?", re.I)
@@ -248,7 +248,7 @@ def role_after(text: str, name: str) -> tuple[int, int] | None:
     ``name`` that ends with a role word ("minister", "adviser", "cleric"…)."""
     at = text.find(name)
     m = _APPOSITION.match(text, at + len(name)) if at >= 0 else None
-    if not m or not _ROLE.fullmatch(_ROLE_WORD.findall(m.group("role"))[-1].rstrip(".")):
+    if not m or not ROLE.fullmatch(_ROLE_WORD.findall(m.group("role"))[-1].rstrip(".")):
         return None
     return m.start("role"), m.end("role")
 
@@ -272,6 +272,6 @@ def role_before(text: str, name: str) -> tuple[int, int] | None:
             break
         words.append(m)
     words.reverse()
-    ends = [i for i, w in enumerate(words) if _ROLE.fullmatch(w.group(0).rstrip("."))]
+    ends = [i for i, w in enumerate(words) if ROLE.fullmatch(w.group(0).rstrip("."))]
     return (words[0].start(), words[ends[-1]].end()) if ends else None
 

@@ -11,7 +11,10 @@ from __future__ import annotations
 import re
 
 from rag.compose import register
+from rag.answerers.cues import ROLE
+from rag.answerers.extractive import already_said
 from rag.compose.base import BUDGET, Composer, fit
+from rag.quotes import TITLED, is_person_name, people, referent
 from rag.text import stems
 from rag.types import Answer
 
@@ -59,6 +62,8 @@ class Reaction(Composer):
         sents, _ = self.relevant(plan)
         if not sents:
             return None
+        if plan.said and WHO_SAID_THAT.match(plan.question):
+            return self._who_said(plan, sents)
         who = speakers(plan.question)
         best = sents[0].relevance
         said = []
@@ -74,6 +79,49 @@ class Reaction(Composer):
             return None
         chosen = sorted(said, key=lambda s: -s.score)[:3]
         return self.reading.answer(plan, fit(chosen, BUDGET))
+
+
+    def fact_answers(self, plan, short: str) -> bool:
+        """"Who said that?" points at the last answer's quote, which the fact reader never sees."""
+        return not (plan.said and WHO_SAID_THAT.match(plan.question))
+
+    def _who_said(self, plan, sents) -> Answer | None:
+        """"Who said that?": the speaker of the last answer's first quote, with that quote."""
+        first = first_quote(plan.said)
+        s = next((s for s in sents if first and already_said(s.text, first)), None)
+        who = speaker_in(s) if s else None
+        if not who:
+            return None
+        return self.reading.answer(plan, fit([s], BUDGET), lead=f"**{who}** — ")
+
+
+#: A person described by their office ("the American envoy", "an Iranian official").
+_DESCRIBED = re.compile(rf"\b(?:[Tt]he|[Aa]n?)\s+(?:[\w.’'-]+\s+){{0,3}}?{ROLE.pattern}\b")
+
+#: "Who said that?", "Who said this?", "Who said so?", "Who's saying that?"
+WHO_SAID_THAT = re.compile(r"^\W*(?:and\s+)?who(?:['’]s| is| was)?\s+(?:said|says|saying|told|wrote|claimed|claims)\s+"
+                           r"(?:that|this|it|so|those|these)\b", re.I)
+
+
+def first_quote(said: str) -> str:
+    """The first quoted sentence of an earlier answer ("" when it quoted none)."""
+    m = re.search(r'"(.+?)"\s*(?:\[\d+\]|$)', said or "", re.S)
+    return m.group(1) if m else ""
+
+
+def speaker_in(s) -> str | None:
+    """Who speaks in sentence ``s``: a person named next to its attribution ("Mr. Crocker
+    told reporters", "said Mr. Kazemi"), or whom a leading "He said" means (the sentence before)."""
+    for m in SAID.finditer(s.text):
+        before = s.text[max(0, m.start() - SPEAKER_BEFORE):m.start()]
+        if re.search(r"\b(?:he|she)\s+(?:\w+\s+)?$", before, re.I):  # "However, he said": the one named before
+            described = _DESCRIBED.search(s.before)  # or described: "The American envoy called…"
+            return referent(s.before) or (described.group(0) if described else None)
+        near = before + s.text[m.start():m.end() + SPEAKER_AFTER]
+        names = [t.group(0) for t in TITLED.finditer(near)] + [p for p in people(near) if is_person_name(p)]
+        if names:
+            return names[0]
+    return None
 
 
 def speakers(question: str) -> list[set[str]]:
