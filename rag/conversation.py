@@ -123,6 +123,13 @@ _DEMONSTRATIVE = re.compile(r"\b(?:that|this|these|those)\s+(?=[a-z]+\b)", re.I)
 _CAPS = re.compile(r"(?:\b(?:the\s+)?[A-Z][\w.’'-]*(?:\s+(?:of\s+|and\s+|al-|de\s+)?[A-Z][\w.’'-]*)*)")
 
 
+#: A follow-up that is only a question word: "Why?", "And when?", "Where exactly?"
+_BARE_WH = re.compile(r"^(?:and|but|so)?\s*(?P<wh>why|when|where|how)(?:\s+(?:exactly|so|then|not))?\s*\?*\s*$", re.I)
+#: A question asked about an event with a verb: "What did Iran offer?" → "did Iran offer".
+_ASKED = re.compile(r"^\W*(?:(?:and|so|but)\s+)?(?:what|when|where|why|how|who|whom|which)(?:\s+\w+)?\s+"
+                    r"(?P<rest>(?:did|does|do|has|have|had|will|would|can|could|should)\s+[^?]+?)\s*\??$", re.I)
+
+
 def standalone(question: str, prev_q: str, said: str, earlier=()) -> str:
     """The follow-up with the conversation's focus put where it points (see module doc).
     ``earlier``: (question, answer) pairs before the last turn, newest first, looked at when
@@ -130,6 +137,9 @@ def standalone(question: str, prev_q: str, said: str, earlier=()) -> str:
     m = _ELLIPSIS.match(question.strip())
     if m and not _WH.search(m.group("rest")):
         return _swap_focus(prev_q, m.group("rest"))
+    if (bare := _BARE_WH.match(question.strip())) and (asked := _ASKED.match(prev_q.strip())):
+        # "Why?" after "What did Iran offer?" → "Why did Iran offer?": the same event, asked anew.
+        return f"{bare.group('wh').capitalize()} {asked.group('rest')}?"
     q = re.sub(r"^(?:and|but|so)\s+", "", question.strip(), flags=re.I)
     pairs = [(prev_q, said), *earlier]
     person = whom(pairs)

@@ -153,6 +153,10 @@ def _history(*turns):
     # "Puerto Rico", named by the first question, is a place (pycountry), not whom "him" means
     ("Who opposed him?", [("Who is the new governor of Puerto Rico?", '**Ricardo Rosselló Nevares** — "…"'),
                           ("When was he sworn in?", '**Friday** — "…"')], "Who opposed Ricardo Rosselló Nevares?"),
+    # a bare question word asks it of the last question's event; a copula question has none
+    ("Why?", [("What did Iran offer?", '"He said he had offered to train the army."')], "Why did Iran offer?"),
+    ("And when?", [("Where did the earthquake hit?", '**Puerto Rico** — "…"')], "When did the earthquake hit?"),
+    ("Why?", [("What is the Quds Force?", '"…"')], "Why?"),
 ])
 def test_follow_ups_are_made_standalone(question, turns, standalone):
     from rag.conversation import resolve
@@ -184,3 +188,17 @@ def test_they_is_never_a_day_and_a_place_is_no_person():
     assert thing_of("What happened in Hong Kong on Friday?") == "Hong Kong"
     assert not any(is_person_name(p) for p in ("Puerto Rico", "Hong Kong", "Los Angeles", "New Zealand"))
     assert all(is_person_name(p) for p in ("Ryan Crocker", "Nancy Pelosi", "Carrie Lam"))
+
+
+def test_the_speaker_of_a_quote_is_named_next_to_its_speech_verb():
+    from rag.compose.base import Sent
+    from rag.compose.reaction import speaker_in
+
+    def sent(text, before=""):
+        return Sent("a", "t", None, 0, len(text), text, 3, before)
+
+    assert speaker_in(sent("Mr. Crocker declined to detail what Mr. Kazemi had said in the session.")) == "Mr. Kazemi"
+    assert speaker_in(sent("“We will meet again,” said Hassan Kazemi Qomi.")) == "Hassan Kazemi Qomi"
+    assert speaker_in(sent("However, he said: “We want action.”", "The American envoy called it businesslike.")) \
+        == "The American envoy"
+    assert speaker_in(sent("The talks ended at noon.")) is None

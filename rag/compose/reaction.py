@@ -112,16 +112,30 @@ def first_quote(said: str) -> str:
 def speaker_in(s) -> str | None:
     """Who speaks in sentence ``s``: a person named next to its attribution ("Mr. Crocker
     told reporters", "said Mr. Kazemi"), or whom a leading "He said" means (the sentence before)."""
-    for m in SAID.finditer(s.text):
+    for m in _SPEECH.finditer(s.text):
         before = s.text[max(0, m.start() - SPEAKER_BEFORE):m.start()]
         if re.search(r"\b(?:he|she)\s+(?:\w+\s+)?$", before, re.I):  # "However, he said": the one named before
             described = _DESCRIBED.search(s.before)  # or described: "The American envoy called…"
             return referent(s.before) or (described.group(0) if described else None)
-        near = before + s.text[m.start():m.end() + SPEAKER_AFTER]
-        names = [t.group(0) for t in TITLED.finditer(near)] + [p for p in people(near) if is_person_name(p)]
-        if names:
+        after = s.text[m.end():m.end() + SPEAKER_AFTER]
+        # The name nearest before the verb ("what Mr. Kazemi had said"), else right after it ("said Mr. Kazemi").
+        if names := _names_in(before):
+            return names[-1]
+        if names := _names_in(after):
             return names[0]
     return None
+
+
+#: Verbs that report speech (not "declined", "welcomed": reactions that quote nobody).
+_SPEECH = re.compile(r"\b(?:said|says|say|told|tells|added|adds|stated|states|wrote|writes|explained|announced|"
+                     r"tweeted|insisted|argued|warned|according to)\b")
+
+
+def _names_in(text: str) -> list[str]:
+    """Titled names and full person names in ``text``, in order."""
+    found = [(t.start(), t.group(0)) for t in TITLED.finditer(text)]
+    found += [(text.find(p), p) for p in people(text) if is_person_name(p) and not any(p in f or f in p for _, f in found)]
+    return [n for _, n in sorted(found)]
 
 
 def speakers(question: str) -> list[set[str]]:
