@@ -22,7 +22,6 @@ from rag.errors import BadInputError, RagError
 from rag.reader.order import in_reader_order
 from rag.index_cache import index_root, keeps_vectors
 from rag.retrieval import HybridRetriever
-from rag.quotes import place_names
 from rag.runtime import blas_controller
 from rag.settings import Settings
 from rag.store import ArticleStore
@@ -83,7 +82,6 @@ class ArticleQA:
             # Only a trained reader has a model to load; the default heuristic one adds nothing here.
             reader = pool.submit(_preload_reader, self.settings.answer) if self.settings.answer.reader == "trained" else None
             pool.submit(blas_controller)  # the first question's vector products need it
-            pool.submit(place_names)  # follow-ups tell people from places with it (0.3 s to load)
             self.store = store or ArticleStore.open(self.settings)
             local, root = keeps_vectors(self.settings), index_root(self.settings)
             warm = pool.submit(self.store.warm, not local)

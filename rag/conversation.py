@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rag.answerers.cues import ASKS_WHO, PERSON
+from rag.answerers.cues import ASKS_WHO, DAY_OR_MONTH, PERSON
 from rag.quotes import is_person_name, names_no_person
 
 FOLLOW_UP = re.compile(
@@ -157,7 +157,7 @@ def _thing(question: str, answer: str) -> str | None:
     with a verb ("Where did the earthquake hit?" → "the earthquake"; "Where did the Hong Kong
     protesters gather on Friday?" → "the Hong Kong protesters"), else its last named thing
     ("What is the capital of Kenya?" → "Kenya"), else the last answer's bold short answer."""
-    return subject_of(question) or thing_of(question) or _short_of(answer)
+    return subject_of(question) or thing_of(question) or short_of(answer)
 
 
 _AUXILIARY = r"(?:did|does|do|has|have|had|will|would|can|could|should|is|are|was|were)"
@@ -216,7 +216,8 @@ def thing_of(question: str) -> str | None:
     question ("the role of Doctor Who", "move his court to Warsaw"), a possessive reduced to its
     owner ("Kenya's HDI" → "Kenya"). The first phrase is often the person acting on it."""
     words = question.split(maxsplit=1)
-    found = [f for f in (_CAPS.findall(words[1]) if len(words) > 1 else []) if not _WHEN_NAME.fullmatch(f.rstrip("?.!,"))]
+    found = _CAPS.findall(words[1]) if len(words) > 1 else []
+    found = [f for f in found if not _WHEN_NAME.fullmatch(f.rstrip("?.!,"))]
     if not found:
         return None
     last = found[-1].rstrip("?.!,")
@@ -224,8 +225,7 @@ def thing_of(question: str) -> str | None:
 
 
 #: A day or month is when, not what "it"/"they" points to ("What happened in Hong Kong on Friday?").
-_WHEN_NAME = re.compile(r"(?:the\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
-                        r"April|May|June|July|August|September|October|November|December|Today|Yesterday)")
+_WHEN_NAME = re.compile(rf"(?:the\s+)?(?:{DAY_OR_MONTH}|Today|Yesterday)")
 
 
 def _swap_focus(prev_q: str, new: str) -> str:
@@ -234,10 +234,23 @@ def _swap_focus(prev_q: str, new: str) -> str:
     return prev_q.replace(old, new, 1) if old else f"{prev_q.rstrip('?')} {new}?"
 
 
-def _short_of(said: str) -> str | None:
+def short_of(said: str) -> str | None:
     """The short answer in bold, at the start or after a dated lead ("As of 2005-04-20: **…**")."""
     m = re.match(r"(?:[^*\n]{0,160}?: )?\*\*(.+?)\*\*", said)
     return _without_title(m.group(1)) if m else None
+
+
+#: The quote mark that closes an answer's quote: the next quote, its "[n]" or the end follows it
+#: (a follow-up's ``said`` has its "[n]" markers taken out).
+_QUOTE_CLOSE = re.compile(r'"(?=\s*(?:\[\d+\])?\s*(?:"|$))')
+
+
+def first_quote(said: str) -> str:
+    """The first quote of an earlier answer of ours, the one its short answer came from ("" when
+    it quoted nothing): ``**Iran** — "He said he had offered…" "The Americans insist…"``."""
+    start = said.find('"')
+    end = _QUOTE_CLOSE.search(said, start + 1) if start >= 0 else None
+    return said[start + 1:end.start()] if end else ""
 
 
 #: A news name often comes after its office: "Secretary of Justice Wanda Vázquez Garced",
@@ -264,7 +277,7 @@ def whom(pairs) -> str | None:
     if not pairs:
         return None
     (prev_q, said), *_ = pairs
-    short = _short_of(said)
+    short = short_of(said)
     if short and is_person_name(short):
         return short
     if name := _answered_who(prev_q, said):
@@ -279,7 +292,7 @@ def whom(pairs) -> str | None:
 
 def _answered_who(question: str, answer: str) -> str | None:
     """The bold name ``answer`` leads with when ``question`` asked "who"."""
-    short = _short_of(answer)
+    short = short_of(answer)
     return short if short and ASKS_WHO.match(question) and _NAME.fullmatch(short.strip()) and not names_no_person(short) \
         else None
 
@@ -289,7 +302,7 @@ def _person(said: str, prev_q: str) -> str | None:
     first person it named, else the question's focus."""
     from rag.quotes import referent
 
-    short = _short_of(said)
+    short = short_of(said)
     if short and is_person_name(short):
         return short
     return referent(said) or focus_of(prev_q)

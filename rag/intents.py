@@ -52,6 +52,15 @@ _OVERVIEW = re.compile(
     r"|in (?:brief|short|a nutshell)\b"
     r")", re.I)
 
+#: "Tell me more", "What else?", "Go on": the reader has had the start and wants the rest.
+_MORE = re.compile(r"\b(?:more|else|go on|continue|keep going)\b", re.I)
+
+
+def asks_for_more(question: str) -> bool:
+    """"Tell me more about X", "What else?": the rest is wanted, not what was already quoted."""
+    return bool(_MORE.search(question))
+
+
 #: "What's the news about X?", "Tell me about X", "Summarize the news on X", "What happened in X?"
 _TOPIC = re.compile(
     r"(?:\b(?:news|latest|story|stories|update|updates|summary|overview|articles?|reports?|happened|happening|going on)"

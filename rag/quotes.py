@@ -18,11 +18,11 @@ _CUT = re.compile(r",\s+(?:but|and|while|which|who|although|though|as|after|befo
                   r"|;\s+|:\s+|\s+—\s+|\s+-\s+|,\s+(?=[“\"])")
 
 
-#: Words that make a capitalised run a place, body or event, not a person.
 #: Last words of a place or a building's name.
 PLACE_WORDS = (r"Mosque|Church|Temple|Cathedral|Synagogue|Hospital|School|Station|Stadium|Arena|Hotel|Bridge|Square|"
                r"Road|Avenue|Center|Centre|Hall|Tower|Palace|Building|Complex|Plant|Mall|Market|Prison|Base|Lake|"
                r"Mountains?|Valley|Province|State|Region|District|Forest|Bay|Coast|Ocean|Canal|Port|Harbou?r")
+#: Words that make a capitalised run a place, body or event, not a person.
 _NOT_PERSON = re.compile(r"\b(?:States|Kingdom|Nations|Union|Republic|Zone|Revolution|East|West|North|South|Force|"
                          r"Forces|Army|Navy|Embassy|Ministry|Council|Party|House|Government|University|Committee|"
                          r"Court|Department|Office|Street|Airport|Cup|League|Club|Festival|Awards?|Prize|Company|"
@@ -112,11 +112,15 @@ def with_referent(quote: str, before: str) -> str:
     return f"{quote[:m.end()]} [{who}]{quote[m.end():]}"
 
 
+#: Verbs that report speech, in lower case ("United States" states nothing; "declined" or
+#: "welcomed" are reactions that quote nobody).
+SPEECH_VERBS = (r"said|says|say|told|tells|added|adds|wrote|writes|stated|states|explained|announced|tweeted|"
+                r"posted|declared|warned|insisted|argued|noted|according to")
 #: A clause that ends on its attribution ("Mr. Crocker told reporters", "she said in a statement"):
 #: what was said comes after it.
-_ATTRIBUTION_END = re.compile(r"\b(?:said|says|say|told|tells|added|adds|wrote|writes|stated|states|explained|"
-                              r"announced|tweeted|posted|declared|warned|insisted|argued|noted|according to)"
-                              r"(?:\s+[\w.’'-]+){0,5}\W*$")  # lower case: "United States" states nothing
+_ATTRIBUTION_END = re.compile(rf"\b(?:{SPEECH_VERBS})(?:\s+[\w.’'-]+){{0,5}}\W*$")
+
+
 def ends_on_attribution(text: str) -> bool:
     """Does ``text`` stop right after saying who spoke ("…, Mr. Crocker told reporters")?"""
     return bool(_ATTRIBUTION_END.search(text))

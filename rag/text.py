@@ -52,19 +52,19 @@ _INITIAL_GOES_ON = re.compile(r"[A-Z]\.[-–\w]")
 def _joined(text: str, bounds):
     """The splitter's (start, end) pairs, paragraph breaks left out, with a sentence that
     starts inside an abbreviation ("S.-president Jimmy Carter …") put back on the one before."""
-    out: list[list[int]] = []
+    out, last = [], None
     for b in bounds:
         if b.get("is_paragraph_break"):
-            out.append(None)
+            last = None  # a paragraph is never joined to the one before
             continue
         start, end = b["start_index"], b["end_index"]
-        last = out[-1] if out else None
-        inside = last and _INITIAL_GOES_ON.match(text, _trim(text, start, end)[0])
-        if inside and _INITIAL_END.search(text[last[0]:last[1]].rstrip()):
+        if (last and _INITIAL_GOES_ON.match(text, _trim(text, start, end)[0])
+                and _INITIAL_END.search(text[last[0]:last[1]].rstrip())):
             last[1] = end
         else:
-            out.append([start, end])
-    return [tuple(p) for p in out if p]
+            last = [start, end]
+            out.append(last)
+    return [tuple(p) for p in out]
 
 
 def _bounded(text: str, start: int, end: int, limit: int = MAX_SENTENCE_CHARS):

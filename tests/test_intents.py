@@ -202,3 +202,15 @@ def test_the_speaker_of_a_quote_is_named_next_to_its_speech_verb():
     assert speaker_in(sent("However, he said: “We want action.”", "The American envoy called it businesslike.")) \
         == "The American envoy"
     assert speaker_in(sent("The talks ended at noon.")) is None
+
+
+def test_the_first_quote_of_an_answer_with_or_without_its_markers():
+    """A follow-up's ``said`` has its "[n]" taken out: the first quote still ends where it closes,
+    not at the last quote mark of the answer."""
+    from rag.conversation import first_quote
+
+    assert first_quote('**Iran** — "He said he had offered help." [1] "The Americans insist." [2]') \
+        == "He said he had offered help."
+    assert first_quote('**Iran** — "He said he had offered help." "The Americans insist."') == "He said he had offered help."
+    assert first_quote('"Mr. Hood said "I saw it."" "Next."').startswith("Mr. Hood said")
+    assert first_quote("The articles don't say.") == ""

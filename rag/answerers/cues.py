@@ -12,6 +12,8 @@ _NUM = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|tw
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 #: What may open a question before its question word: "And what…", "So who…".
+#: A day or month name: when something happened, never a place or a thing.
+DAY_OR_MONTH = rf"(?:{_MONTH}|{_WEEKDAY})"
 _LEAD_IN = r"^\W*(?:(?:and|so|but|then)\s+)?"
 _AUX = r"(?:did|does|do|has|have|had|will|would|is|are|was|were)"
 #: The auxiliaries a question is asked with, negated too: "did", "could", "didn't".
@@ -28,7 +30,7 @@ _PATTERNS = {
     "duration": re.compile(rf"(?<!\bin )(?<!within )(?<!than )(?:\b{_NUM}[- ]{_UNIT}\b|\b(?:a|an|less than a|more than a) {_UNIT}\b)", re.I),
     "number": re.compile(rf"\b{_NUM}\b|%|\$|percent", re.I),
     "date": re.compile(rf"\b(?:1[0-9]{{3}}|20[0-9]{{2}})\b|\b{_MONTH}\b|\b(?:{_WEEKDAY}|yesterday|today|tomorrow|ago|later|earlier|century)\b|\b(?:in|within) (?:less than |more than |about )?(?:a|an|one|two|three|\d+) (?:days?|weeks?|months?|years?)\b|\bnext (?:week|month|year)\b|\b\d{{1,2}}(?::\d\d)? ?[ap]\.m\.", re.I),
-    "place": re.compile(rf"\b(?:in|at|from|near|inside|outside) (?:the )?(?!(?:{_MONTH}|{_WEEKDAY})\b)[A-Z][\w’'-]+"),  # not "from June"
+    "place": re.compile(rf"\b(?:in|at|from|near|inside|outside) (?:the )?(?!{DAY_OR_MONTH}\b)[A-Z][\w’'-]+"),  # not "from June"
     "person": PERSON,
     "past": re.compile(r"\b(?:formerly|former|previously|once|used to|until|ex-\w+|earlier)\b", re.I),
     "reason": re.compile(r"\b(?:because|since|due to|so that|in order to|to \w+|after|as a result)\b", re.I),
@@ -60,8 +62,9 @@ _RULES = [
 
 
 #: Words that only say what kind of answer is wanted ("how LONG"), not what it is about.
-TYPE_WORDS = {"duration": {"long", "time", "last", "take"}, "number": {"mani", "much", "old", "far", "big", "larg", "strong", "power", "sever", "intens", "high",
-                                                                               "deep", "heavi", "fast", "number", "percentag", "amount"},
+TYPE_WORDS = {"duration": {"long", "time", "last", "take"},
+              "number": {"mani", "much", "old", "far", "big", "larg", "strong", "power", "sever", "intens", "high", "deep",
+                         "heavi", "fast", "number", "percentag", "amount"},
               "date": {"year", "date", "day", "time", "month", "centuri"}, "place": {"citi", "countri", "place", "locat"},
               "person": {"person", "man", "woman"}, "reason": set(), "past": set(),
               # "What is Iran ACCUSED of?" asks for a charge; a sentence merely naming

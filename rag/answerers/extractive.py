@@ -140,7 +140,7 @@ class ExtractiveAnswerer(Answerer):
         answers, the best one below the threshold means refusal, and the short answer comes
         from the best sentence. Close runners-up are quoted as further parts."""
         cands = self.read_candidates(reader, question, passages, said)
-        threshold = reader.threshold if self.settings.min_answer_prob is None else self.settings.min_answer_prob
+        threshold = refusal_threshold(reader, self.settings)
         if not cands or cands[0].prob < threshold:
             return refusal(question, passages)
         return self._compose_read(question, self._supporting(_typed_first(cands), threshold), passages)
@@ -430,6 +430,12 @@ def _typed_first(cands: list[Candidate], rating=lambda c: c.prob, share: float =
     return [replace(typed, span=None, region=None), *(c for c in cands if c is not typed)]
 
 
+def refusal_threshold(reader, settings) -> float:
+    """Below this probability the reader's best sentence is no answer: ``settings``'
+    (AnswerSettings) ``min_answer_prob`` when set, else the reader's calibrated threshold."""
+    return reader.threshold if settings.min_answer_prob is None else settings.min_answer_prob
+
+
 def evidence(cands: list[Candidate]) -> float:
     """How well the passages match the question at all, whatever they answer: the refusal
     test, 0.6·cosine + 0.4·overlap of the best sentence. Cues are left out on purpose: any
@@ -452,22 +458,16 @@ def _says_more(kind: str | None, sentence: str, question: str, q_stems: frozense
     did Ryan Crocker arrive?" after **Ryan Crocker**: something new about him is wanted). For a
     question of a kind ("How strong was it?"), any quoted sentence holding a span of that kind
     next to a word of the question, other than the short answer, says more ("magnitude 5.2")."""
-    from rag.conversation import _short_of
+    from rag.conversation import first_quote, short_of
 
-    lead = _short_of(said)
+    lead = short_of(said)
     if not lead:
         return False  # the last answer was its quotes, whole: quoting them again repeats it
     lead = normalize(lead)
     if kind:
         return any(normalize(m.group(0)) not in lead and adjacent(sentence, m, q_stems)
                    for m in kind_spans(kind, sentence, question))
-    return _in_first_quote(sentence, said) and lead not in normalize(question)
-
-
-def _in_first_quote(sentence: str, said: str) -> bool:
-    """Is ``sentence`` the first quote of ``said`` (the one its short answer came from)?"""
-    first = said.split('"', 2)[1] if said.count('"') >= 2 else ""
-    return bool(first) and already_said(sentence, said[: said.index(first) + len(first) + 1])
+    return already_said(sentence, first_quote(said)) and lead not in normalize(question)
 
 
 def already_said(sentence: str, said: str) -> bool:

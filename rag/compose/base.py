@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag.answerers.base import CANNOT_ANSWER, refusal
-from rag.answerers.extractive import already_said, leads_with_pronoun, normalize
+from rag.answerers.extractive import already_said, leads_with_pronoun, normalize, refusal_threshold
 from rag.answerers.names import articles_mention
 from rag.citations import cited_text, make_citation
 from rag.intents import content_stems
@@ -157,13 +157,10 @@ class Reading:
         return own
 
     def reader_threshold(self) -> float:
-        """Below this probability the trained reader's best sentence is no answer (its
-        calibrated refusal threshold, or ``answer.min_answer_prob`` when set)."""
+        """Below this probability the trained reader's best sentence is no answer."""
         from rag.reader.model import load_reader
 
-        if self.settings.answer.min_answer_prob is not None:
-            return self.settings.answer.min_answer_prob
-        return load_reader(self.settings.answer.reader_model).threshold
+        return refusal_threshold(load_reader(self.settings.answer.reader_model), self.settings.answer)
 
     def read(self, question: str, sents: list[Sent]) -> list[float] | None:
         """The trained reader's probability that each sentence answers ``question`` (it sees

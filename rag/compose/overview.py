@@ -10,17 +10,14 @@ Never refused while there is an article to summarise; a topic the articles never
 """
 from __future__ import annotations
 
-import re
-
 from rag.compose import register
 from rag.answerers.extractive import already_said
 from rag.compose.base import BUDGET, Composer, Sent, lede_of, quoted
 from rag.dates import to_day
+from rag.intents import asks_for_more
 from rag.text import stems
 from rag.types import Answer
 
-#: "Tell me more", "What else?", "Go on": the reader has had the start and wants the rest.
-MORE = re.compile(r"\b(?:more|else|go on|continue|keep going)\b", re.I)
 #: Other articles on the same story: their best passage scores at least this share of the best's.
 SAME_STORY = 0.8
 #: Further stories listed after the best one's lede.
@@ -47,7 +44,7 @@ class Overview(Composer):
     def article(self, plan, article_id: str, budget: int = BUDGET) -> Answer:
         """The lede plus the article's most central sentences, in article order. "Tell me more",
         "What else?" after an answer: the most central of the sentences it did not quote."""
-        said = plan.said if plan.said and MORE.search(plan.question) else ""
+        said = plan.said if plan.said and asks_for_more(plan.question) else ""
         parts = self.summary(article_id, budget, said)
         return self.reading.answer(plan, parts) if parts else self.reading.refuse(plan)
 

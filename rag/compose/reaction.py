@@ -14,7 +14,8 @@ from rag.compose import register
 from rag.answerers.cues import ROLE
 from rag.answerers.extractive import already_said
 from rag.compose.base import BUDGET, Composer, fit
-from rag.quotes import TITLED, is_person_name, people, referent
+from rag.conversation import first_quote
+from rag.quotes import SPEECH_VERBS, TITLED, is_person_name, people, referent
 from rag.text import stems
 from rag.types import Answer
 
@@ -103,12 +104,6 @@ WHO_SAID_THAT = re.compile(r"^\W*(?:and\s+)?who(?:['’]s| is| was)?\s+(?:said|s
                            r"(?:that|this|it|so|those|these)\b", re.I)
 
 
-def first_quote(said: str) -> str:
-    """The first quoted sentence of an earlier answer ("" when it quoted none)."""
-    m = re.search(r'"(.+?)"\s*(?:\[\d+\]|$)', said or "", re.S)
-    return m.group(1) if m else ""
-
-
 def speaker_in(s) -> str | None:
     """Who speaks in sentence ``s``: a person named next to its attribution ("Mr. Crocker
     told reporters", "said Mr. Kazemi"), or whom a leading "He said" means (the sentence before)."""
@@ -126,9 +121,7 @@ def speaker_in(s) -> str | None:
     return None
 
 
-#: Verbs that report speech (not "declined", "welcomed": reactions that quote nobody).
-_SPEECH = re.compile(r"\b(?:said|says|say|told|tells|added|adds|stated|states|wrote|writes|explained|announced|"
-                     r"tweeted|insisted|argued|warned|according to)\b")
+_SPEECH = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
 
 
 def _names_in(text: str) -> list[str]:
